@@ -1,0 +1,56 @@
+import { Module } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthGuardModule, JwtAuthGuard, RolesGuard } from '@hybrid-auth/auth-guard';
+import { PlatformModule } from '@hybrid-auth/platform';
+import { AuthModule } from './auth/auth.module';
+import { SessionStateGuard } from './auth/session-state.guard';
+import { CLOCK } from './clock';
+import type { Clock } from './clock';
+import { AUTH_CONFIG } from './config/auth.config';
+import type { AuthConfig } from './config/auth.config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database.module';
+import { AuthReadiness } from './health/auth-readiness';
+import { RedisModule } from './redis/redis.module';
+import { SigningKeysService } from './tokens/signing-keys.service';
+import { TokensModule } from './tokens/tokens.module';
+
+@Module({})
+export class AppModule {
+  static register(config: AuthConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.register(config),
+        PlatformModule,
+        DatabaseModule,
+        RedisModule,
+        TokensModule,
+        // auth-service verifies its own access tokens with the same guard as everyone else,
+        // keyed directly by its signing keys.
+        AuthGuardModule.forRootAsync({
+          imports: [TokensModule],
+          inject: [AUTH_CONFIG, SigningKeysService, CLOCK],
+          useFactory: (cfg: AuthConfig, keys: SigningKeysService, clock: Clock) => ({
+            issuer: cfg.issuer,
+            audience: cfg.ownAudience,
+            keySource: keys,
+            clockLeewaySeconds: cfg.clockLeewaySeconds,
+            maxTokenLifetimeSeconds: cfg.accessTokenTtl,
+            cookieName: cfg.cookies.accessName,
+            clock: () => clock.now().getTime(),
+          }),
+        }),
+        AuthModule,
+      ],
+      providers: [
+        AuthReadiness,
+        // Deny by default, in this order: a valid token, then the role, then a live session.
+        { provide: APP_GUARD, useExisting: JwtAuthGuard },
+        { provide: APP_GUARD, useExisting: RolesGuard },
+        { provide: APP_GUARD, useExisting: SessionStateGuard },
+      ],
+    };
+  }
+}

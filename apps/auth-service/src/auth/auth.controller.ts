@@ -1,0 +1,182 @@
+import { Body, Controller, Get, Header, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiTags,
+  ApiHeader,
+} from '@nestjs/swagger';
+import {
+  CurrentUser,
+  Public,
+  TokenVerifier,
+  extractToken,
+  readCookie,
+} from '@hybrid-auth/auth-guard';
+import type { AuthUser } from '@hybrid-auth/auth-guard';
+import { ApiAuthenticated, ApiErrors, notFound } from '@hybrid-auth/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AUTH_CONFIG } from '../config/auth.config';
+import type { AuthConfig } from '../config/auth.config';
+import { UsersService } from '../users/users.service';
+import { toPublicUser } from '../users/user.entity';
+import type { PublicUser } from '../users/user.entity';
+import { AuthCookies } from './auth-cookies';
+import { AuthService } from './auth.service';
+import type { TokenResult } from './auth.service';
+import { clientInfo } from './client-info';
+import { ChangePasswordDto, LoginDto, RegisterDto } from './dto/credentials.dto';
+import { MeDto, TokenResponseDto, UserDto } from './dto/responses.dto';
+import { LogoutAllDto, LogoutDto, RefreshDto } from './dto/session-requests.dto';
+
+const COOKIE_MODE_HEADER = {
+  name: 'X-Auth-Mode',
+  required: false,
+  description: '`cookie`: tokens as HttpOnly cookies',
+};
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+    private readonly cookies: AuthCookies,
+    private readonly verifier: TokenVerifier,
+  ) {}
+
+  @Public()
+  @Post('register')
+  @ApiCreatedResponse({ type: UserDto })
+  @ApiErrors({ 400: ['validation_failed'], 409: ['email_taken'] })
+  async register(@Body() dto: RegisterDto): Promise<PublicUser> {
+    return toPublicUser(await this.users.register(dto.email, dto.password));
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  @ApiHeader(COOKIE_MODE_HEADER)
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiErrors({
+    400: ['validation_failed'],
+    401: ['invalid_credentials'],
+    429: ['rate_limited'],
+    503: ['unavailable'],
+  })
+  async login(
+    @Body() dto: LoginDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.auth.login(dto.email, dto.password, clientInfo(request));
+    return this.respond(result, reply, request.headers['x-auth-mode'] === 'cookie');
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  @ApiHeader(COOKIE_MODE_HEADER)
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiErrors({
+    400: ['validation_failed'],
+    401: ['invalid_refresh_token', 'refresh_token_reused'],
+    403: ['csrf_rejected'],
+    503: ['unavailable'],
+  })
+  async refresh(
+    @Body() dto: RefreshDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const fromCookie = this.refreshCookie(request);
+    const presented = dto.refreshToken ?? fromCookie;
+    const result = await this.auth.refresh(presented, clientInfo(request));
+    const cookieMode =
+      request.headers['x-auth-mode'] === 'cookie' ||
+      (dto.refreshToken === undefined && fromCookie !== undefined);
+    return this.respond(result, reply, cookieMode);
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  @ApiNoContentResponse({
+    description: 'The session is ended (or was already); cookies are cleared.',
+  })
+  @ApiErrors({ 400: ['validation_failed'], 503: ['unavailable'] })
+  async logout(
+    @Body() dto: LogoutDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const user = await this.optionalUser(request);
+    await this.auth.logout(user, dto.refreshToken ?? this.refreshCookie(request));
+    this.cookies.clear(reply);
+  }
+
+  @Post('logout-all')
+  @HttpCode(204)
+  @ApiAuthenticated()
+  @ApiNoContentResponse({
+    description: '`all`: every session of the caller ends; `others`: all but this one.',
+  })
+  async logoutAll(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: LogoutAllDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const scope = dto.scope ?? 'all';
+    await this.auth.logoutAll(user, scope);
+    if (scope === 'all') this.cookies.clear(reply);
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @ApiAuthenticated()
+  @ApiNoContentResponse({ description: 'Password changed; every other session is ended.' })
+  @ApiErrors({ 400: ['validation_failed'], 401: ['invalid_credentials'], 429: ['rate_limited'] })
+  async changePassword(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: ChangePasswordDto,
+    @Req() request: FastifyRequest,
+  ) {
+    await this.auth.changePassword(user, dto.currentPassword, dto.newPassword, request.ip);
+  }
+
+  @Get('me')
+  @ApiAuthenticated()
+  @ApiOkResponse({ type: MeDto })
+  async me(@CurrentUser() user: AuthUser): Promise<MeDto> {
+    const found = await this.users.findById(user.userId);
+    if (!found) throw notFound('User');
+    return { ...toPublicUser(found), createdAt: found.createdAt };
+  }
+
+  private respond(result: TokenResult, reply: FastifyReply, cookieMode: boolean) {
+    if (!cookieMode) return result;
+    this.cookies.set(reply, result);
+    const { accessToken: _a, refreshToken: _r, ...rest } = result;
+    return rest;
+  }
+
+  private refreshCookie(request: FastifyRequest): string | undefined {
+    const header = request.headers.cookie;
+    return typeof header === 'string'
+      ? readCookie(header, this.config.cookies.refreshName)
+      : undefined;
+  }
+
+  /** Logout is open to expired access tokens; a valid one names the session to end. */
+  private async optionalUser(request: FastifyRequest): Promise<AuthUser | undefined> {
+    try {
+      const extracted = extractToken(request, this.config.cookies.accessName);
+      return extracted ? await this.verifier.verify(extracted.token) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { SessionsModule } from '../sessions/sessions.module';
+import { TokensModule } from '../tokens/tokens.module';
+import { UsersModule } from '../users/users.module';
+import { AuthCookies } from './auth-cookies';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { LoginThrottleService } from './login-throttle.service';
+import { SessionStateGuard } from './session-state.guard';
+import { SessionsController } from './sessions.controller';
+
+@Module({
+  imports: [UsersModule, SessionsModule, TokensModule],
+  controllers: [AuthController, SessionsController],
+  providers: [AuthService, AuthCookies, LoginThrottleService, SessionStateGuard],
+  exports: [SessionStateGuard],
+})
+export class AuthModule {}

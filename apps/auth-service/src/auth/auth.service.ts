@@ -1,0 +1,149 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ApiError } from '@hybrid-auth/platform';
+import type { AuthUser } from '@hybrid-auth/auth-guard';
+import { DataSource } from 'typeorm';
+import { CLOCK } from '../clock';
+import type { Clock } from '../clock';
+import { SessionsService } from '../sessions/sessions.service';
+import type { ClientInfo, SessionUser } from '../sessions/sessions.service';
+import { AccessTokensService } from '../tokens/access-tokens.service';
+import { PasswordHasher } from '../users/password-hasher';
+import { UsersService, normalizeEmail } from '../users/users.service';
+import { LoginThrottleService } from './login-throttle.service';
+
+export interface TokenResult {
+  tokenType: 'Bearer';
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+  refreshExpiresIn: number;
+  sessionId: string;
+  user: SessionUser;
+}
+
+const invalidCredentials = () =>
+  new ApiError(401, 'invalid_credentials', 'Email or password is incorrect');
+
+/** Sign-in, rotation and sign-out flows; each touches users, sessions and tokens. */
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger('AuthService');
+
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionsService,
+    private readonly tokens: AccessTokensService,
+    private readonly throttle: LoginThrottleService,
+  ) {}
+
+  /**
+   * Unknown email, wrong password and disabled account give the same answer after the same
+   * work (an argon2 verification against a dummy hash when there is no user).
+   */
+  async login(
+    email: string,
+    password: string,
+    client: ClientInfo & { ip: string },
+  ): Promise<TokenResult> {
+    const normalized = normalizeEmail(email);
+    await this.throttle.assertAllowed(normalized, client.ip);
+    const found = await this.users.findCredentials(normalized);
+    const valid = await this.hasher.verify(found?.passwordHash, password);
+    if (!found || !valid || found.user.disabledAt) {
+      await this.throttle.recordFailure(normalized, client.ip);
+      this.logger.log({ msg: 'login failed', ip: client.ip });
+      throw invalidCredentials();
+    }
+    await this.throttle.recordSuccess(normalized);
+    const now = this.clock.now();
+    const { session, refreshToken } = await this.sessions.create(found.user.id, client, now);
+    const user = { id: found.user.id, email: found.user.email, role: found.user.role };
+    return this.tokenResult(user, session.id, refreshToken, session.expiresAt, now);
+  }
+
+  async refresh(refreshToken: unknown, client: ClientInfo): Promise<TokenResult> {
+    const now = this.clock.now();
+    const outcome = await this.sessions.refresh(refreshToken, client, now);
+    switch (outcome.kind) {
+      case 'invalid':
+        throw new ApiError(401, 'invalid_refresh_token', 'The refresh token is not valid');
+      case 'reused':
+        this.logger.warn({
+          msg: 'refresh token reuse detected: session revoked',
+          sessionId: outcome.sessionId,
+        });
+        throw new ApiError(
+          401,
+          'refresh_token_reused',
+          'This refresh token was already used; the session has been ended for safety',
+        );
+      default:
+        return this.tokenResult(
+          outcome.user,
+          outcome.session.id,
+          outcome.refreshToken,
+          outcome.session.expiresAt,
+          now,
+        );
+    }
+  }
+
+  /** Ends the session of a verified access token, or else of a genuine refresh token. Idempotent. */
+  async logout(user: AuthUser | undefined, refreshToken: unknown): Promise<void> {
+    const target = user
+      ? { id: user.sessionId, userId: user.userId }
+      : await this.sessions.sessionOfRefreshToken(refreshToken);
+    if (target) await this.sessions.revoke(target.userId, target.id, 'logout', this.clock.now());
+  }
+
+  async logoutAll(user: AuthUser, scope: 'all' | 'others'): Promise<void> {
+    const except = scope === 'others' ? user.sessionId : undefined;
+    await this.dataSource.transaction((tx) =>
+      this.sessions.revokeAllOfUser(tx, user.userId, 'logout_all', this.clock.now(), except),
+    );
+  }
+
+  /** Checks the current password, stores the new hash and ends every other session, atomically. */
+  async changePassword(
+    user: AuthUser,
+    currentPassword: string,
+    newPassword: string,
+    ip: string,
+  ): Promise<void> {
+    const current = await this.users.passwordHashOf(user.userId);
+    const key = `password-change:${user.userId}`;
+    await this.throttle.assertAllowed(key, ip);
+    if (!(await this.hasher.verify(current, currentPassword))) {
+      await this.throttle.recordFailure(key, ip);
+      throw invalidCredentials();
+    }
+    const hash = await this.hasher.hash(newPassword);
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (tx) => {
+      await this.users.setPasswordHash(tx, user.userId, hash, now);
+      await this.sessions.revokeAllOfUser(tx, user.userId, 'password_changed', now, user.sessionId);
+    });
+  }
+
+  private tokenResult(
+    user: SessionUser,
+    sessionId: string,
+    refreshToken: string,
+    expiresAt: Date,
+    now: Date,
+  ): TokenResult {
+    const { accessToken, expiresIn } = this.tokens.issue(user, sessionId);
+    return {
+      tokenType: 'Bearer',
+      accessToken,
+      expiresIn,
+      refreshToken,
+      refreshExpiresIn: Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)),
+      sessionId,
+      user: { id: user.id, email: user.email, role: user.role },
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class UserDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty({ enum: ['user', 'admin'] }) role!: 'user' | 'admin';
+}
+
+export class MeDto extends UserDto {
+  @ApiProperty({ format: 'date-time' }) createdAt!: Date;
+}
+
+export class TokenResponseDto {
+  @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
+  @ApiPropertyOptional({ description: 'Absent in cookie mode' }) accessToken?: string;
+  @ApiProperty({ example: 900 }) expiresIn!: number;
+  @ApiPropertyOptional({ description: 'Absent in cookie mode' }) refreshToken?: string;
+  @ApiProperty({ example: 2592000 }) refreshExpiresIn!: number;
+  @ApiProperty({ format: 'uuid' }) sessionId!: string;
+  @ApiProperty({ type: UserDto }) user!: UserDto;
+}
+
+export class SessionDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: Date;
+  @ApiProperty({ format: 'date-time' }) lastUsedAt!: Date;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: Date;
+  @ApiProperty({ nullable: true, type: String }) userAgent!: string | null;
+  @ApiProperty({ nullable: true, type: String }) ip!: string | null;
+  @ApiProperty() current!: boolean;
+}
+
+export class ErrorDto {
+  @ApiProperty({ example: 'invalid_token' }) code!: string;
+  @ApiProperty() message!: string;
+  @ApiPropertyOptional({ type: [Object] }) details?: unknown[];
+}

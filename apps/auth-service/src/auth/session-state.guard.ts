@@ -1,0 +1,40 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CanActivate, ExecutionContext } from '@nestjs/common';
+import { authError } from '@hybrid-auth/auth-guard';
+import type { AuthUser } from '@hybrid-auth/auth-guard';
+import type { FastifyReply } from 'fastify';
+import { CLOCK } from '../clock';
+import type { Clock } from '../clock';
+import { SessionsService } from '../sessions/sessions.service';
+
+/**
+ * auth-service owns the sessions, so its own protected routes also ask the database: a
+ * session ended a millisecond ago is refused here even before the revocation news arrives
+ * (or when Redis is down). Downstream services never do this; they rely on the push.
+ */
+@Injectable()
+export class SessionStateGuard implements CanActivate {
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
+    if (!user) return true;
+    const state = await this.sessions.state(user.sessionId, this.clock.now());
+    const code = !state.live
+      ? 'session_revoked'
+      : state.role !== user.role
+        ? 'token_stale'
+        : undefined;
+    if (code) {
+      context
+        .switchToHttp()
+        .getResponse<FastifyReply>()
+        .header('www-authenticate', 'Bearer error="invalid_token"');
+      throw authError(code);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,108 @@
+import { EnvReader, readHttpConfig } from '@hybrid-auth/platform';
+import type { HttpConfig } from '@hybrid-auth/platform';
+
+export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
+
+export interface AuthConfig {
+  http: HttpConfig;
+  production: boolean;
+  databaseUrl: string;
+  /** Revocation push and shared login limits; without it both fall back to this process alone. */
+  redisUrl: string | undefined;
+  issuer: string;
+  /** The `aud` of every access token: the downstream services plus auth-service itself. */
+  audiences: string[];
+  /** auth-service's own audience, checked on its protected routes. */
+  ownAudience: string;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  refreshReuseGrace: number;
+  clockLeewaySeconds: number;
+  signingKeysFile: string | undefined;
+  /** How often the signing keys file is re-read, in seconds (0: only at start and on SIGHUP). */
+  signingKeysReloadSeconds: number;
+  jwksMaxAgeSeconds: number;
+  /** base64url key for deriving rotated refresh tokens; generated and kept in the database when unset. */
+  refreshTokenKey: Buffer | undefined;
+  cookies: { secure: boolean; accessName: string; refreshName: string; domain: string | undefined };
+  bootstrapAdmin: { email: string; password: string } | undefined;
+  loginThrottle: { maxPerAccount: number; maxPerIp: number; windowSeconds: number };
+  revocationStream: string;
+}
+
+const PLACEHOLDERS = /^(change-?me|secret|password|test|example|placeholder|x+)$/i;
+
+export function loadAuthConfig(env: Record<string, string | undefined>): AuthConfig {
+  const read = new EnvReader(env);
+  const production = read.raw('NODE_ENV') === 'production';
+  const ownAudience = read.string('AUTH_OWN_AUDIENCE', 'auth-service');
+  const audiences = read.list('AUTH_AUDIENCES', [
+    'catalog-service',
+    'orders-service',
+    'billing-service',
+  ]);
+  if (audiences.length === 0) read.fail('AUTH_AUDIENCES must name at least one audience');
+  const keyText = read.optionalString('AUTH_REFRESH_TOKEN_KEY');
+  let refreshTokenKey: Buffer | undefined;
+  if (keyText !== undefined) {
+    refreshTokenKey = Buffer.from(keyText, 'base64url');
+    if (refreshTokenKey.length < 32 || PLACEHOLDERS.test(keyText)) {
+      read.fail('AUTH_REFRESH_TOKEN_KEY must be at least 32 random bytes, base64url-encoded');
+    }
+  }
+  const adminEmail = read.optionalString('AUTH_BOOTSTRAP_ADMIN_EMAIL');
+  const adminPassword = read.optionalString('AUTH_BOOTSTRAP_ADMIN_PASSWORD');
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    read.fail('AUTH_BOOTSTRAP_ADMIN_EMAIL and AUTH_BOOTSTRAP_ADMIN_PASSWORD must be set together');
+  }
+  if (adminPassword !== undefined && (adminPassword.length < 8 || adminPassword.length > 128)) {
+    read.fail('AUTH_BOOTSTRAP_ADMIN_PASSWORD must be 8 to 128 characters');
+  }
+  if (production && adminPassword !== undefined && PLACEHOLDERS.test(adminPassword)) {
+    read.fail('AUTH_BOOTSTRAP_ADMIN_PASSWORD is a placeholder; refusing to start in production');
+  }
+  const config: AuthConfig = {
+    http: readHttpConfig(read, 3000),
+    production,
+    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
+    issuer: read.string('AUTH_ISSUER', 'hybrid-auth'),
+    audiences: [...new Set([...audiences, ownAudience])],
+    ownAudience,
+    accessTokenTtl: read.int('AUTH_ACCESS_TOKEN_TTL', { default: 900, min: 30, max: 86_400 }),
+    refreshTokenTtl: read.int('AUTH_REFRESH_TOKEN_TTL', {
+      default: 2_592_000,
+      min: 60,
+      max: 31_536_000,
+    }),
+    refreshReuseGrace: read.int('AUTH_REFRESH_REUSE_GRACE', { default: 10, min: 0, max: 300 }),
+    clockLeewaySeconds: read.int('AUTH_CLOCK_LEEWAY', { default: 30, min: 0, max: 60 }),
+    signingKeysFile: read.optionalString('AUTH_SIGNING_KEYS_FILE'),
+    signingKeysReloadSeconds: read.int('AUTH_SIGNING_KEYS_RELOAD', {
+      default: 60,
+      min: 0,
+      max: 86_400,
+    }),
+    jwksMaxAgeSeconds: read.int('AUTH_JWKS_MAX_AGE', { default: 300, min: 0, max: 86_400 }),
+    refreshTokenKey,
+    cookies: {
+      secure: read.bool('AUTH_COOKIE_SECURE', true),
+      accessName: read.string('AUTH_ACCESS_COOKIE', 'access_token'),
+      refreshName: read.string('AUTH_REFRESH_COOKIE', 'refresh_token'),
+      domain: read.optionalString('AUTH_COOKIE_DOMAIN'),
+    },
+    bootstrapAdmin:
+      adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
+    loginThrottle: {
+      maxPerAccount: read.int('AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT', { default: 10, min: 1 }),
+      maxPerIp: read.int('AUTH_LOGIN_MAX_FAILURES_PER_IP', { default: 100, min: 1 }),
+      windowSeconds: read.int('AUTH_LOGIN_THROTTLE_WINDOW', { default: 900, min: 1 }),
+    },
+    revocationStream: read.string('AUTH_REVOCATION_STREAM', 'auth:revocations'),
+  };
+  if (production && !config.cookies.secure) {
+    read.fail('AUTH_COOKIE_SECURE=false is for plain-http development; refusing in production');
+  }
+  read.done();
+  return config;
+}

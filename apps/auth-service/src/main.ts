@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { ConfigError, runService } from '@hybrid-auth/platform';
+import { AppModule } from './app.module';
+import { loadAuthConfig } from './config/auth.config';
+
+async function main(): Promise<void> {
+  const config = loadAuthConfig(process.env);
+  await runService(AppModule.register(config), config.http, {
+    name: 'auth-service',
+    description: 'Users, refresh sessions, signing keys and revocation events of hybrid-auth.',
+    version: '0.1.0',
+  });
+}
+
+main().catch((error: unknown) => {
+  // A configuration problem names the variable; anything else is a start-up failure.
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

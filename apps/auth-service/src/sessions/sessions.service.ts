@@ -1,0 +1,290 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Role } from '@hybrid-auth/auth-guard';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { AUTH_CONFIG } from '../config/auth.config';
+import type { AuthConfig } from '../config/auth.config';
+import { RevocationOutbox } from '../revocation/revocation-outbox';
+import { RefreshKeyProvider } from './refresh-key.provider';
+import {
+  deriveNextSecret,
+  formatRefreshToken,
+  hashSecret,
+  parseRefreshToken,
+  randomSecret,
+  standing,
+} from './refresh-token';
+import type { RefreshToken } from './refresh-token';
+import { Session } from './session.entity';
+import type { RevokeReason } from './session.entity';
+
+export interface ClientInfo {
+  userAgent: string | undefined;
+  ip: string | undefined;
+}
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  role: Role;
+}
+
+/** What a refresh attempt came to. `replayed`: the previous token inside the grace window. */
+export type RefreshOutcome =
+  | { kind: 'rotated' | 'replayed'; session: Session; user: SessionUser; refreshToken: string }
+  | { kind: 'invalid' }
+  | { kind: 'reused'; sessionId: string };
+
+interface LockedRow {
+  id: string;
+  user_id: string;
+  token_hash: Buffer;
+  generation: number;
+  rotated_at: Date | null;
+  expires_at: Date;
+  revoked_at: Date | null;
+  email: string;
+  role: Role;
+  disabled_at: Date | null;
+}
+
+@Injectable()
+export class SessionsService {
+  constructor(
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly dataSource: DataSource,
+    private readonly refreshKey: RefreshKeyProvider,
+    private readonly outbox: RevocationOutbox,
+  ) {}
+
+  /** Starts a new session (every login does); returns it with its first refresh token. */
+  async create(
+    userId: string,
+    client: ClientInfo,
+    now: Date,
+  ): Promise<{ session: Session; refreshToken: string }> {
+    const secret = randomSecret();
+    const expiresAt = new Date(now.getTime() + this.config.refreshTokenTtl * 1000);
+    const rows: Session[] = await this.dataSource.query(
+      `INSERT INTO sessions (user_id, token_hash, generation, created_at, last_used_at, expires_at, user_agent, ip)
+       VALUES ($1, $2, 0, $3, $3, $4, $5, $6)
+       RETURNING id, user_id AS "userId", generation, created_at AS "createdAt", last_used_at AS "lastUsedAt",
+                 expires_at AS "expiresAt", user_agent AS "userAgent", ip`,
+      [
+        userId,
+        hashSecret(secret),
+        now,
+        expiresAt,
+        truncate(client.userAgent, 256),
+        truncate(client.ip, 64),
+      ],
+    );
+    const session = rows[0];
+    return {
+      session,
+      refreshToken: formatRefreshToken({ sessionId: session.id, generation: 0, secret }),
+    };
+  }
+
+  /**
+   * Rotation. The session row is locked for the whole decision, so racing refreshes of one
+   * session queue up and each sees the previous one's result: twenty requests with the same
+   * token rotate exactly once, and the nineteen others land in the grace path and receive
+   * the same new token. A genuine older token, or the previous one after the grace window,
+   * is theft: the session is revoked (the revocation commits; the caller is told `reused`).
+   */
+  async refresh(presented: unknown, client: ClientInfo, now: Date): Promise<RefreshOutcome> {
+    const token = parseRefreshToken(presented);
+    if (!token) return { kind: 'invalid' };
+    return this.dataSource.transaction('READ COMMITTED', async (tx) => {
+      const rows: LockedRow[] = await tx.query(
+        `SELECT s.id, s.user_id, s.token_hash, s.generation, s.rotated_at, s.expires_at, s.revoked_at,
+                u.email, u.role, u.disabled_at
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.id = $1 FOR UPDATE OF s`,
+        [token.sessionId],
+      );
+      const row = rows[0];
+      if (!row || row.revoked_at || row.expires_at <= now || row.disabled_at)
+        return { kind: 'invalid' };
+      const where = standing(this.refreshKey.get(), token, {
+        generation: row.generation,
+        hash: row.token_hash,
+      });
+      switch (where.kind) {
+        case 'forged':
+          return { kind: 'invalid' };
+        case 'current':
+          return this.rotate(tx, row, token, client, now);
+        case 'previous': {
+          const inGrace =
+            row.rotated_at !== null &&
+            now.getTime() - row.rotated_at.getTime() <= this.config.refreshReuseGrace * 1000;
+          if (inGrace) {
+            const refreshToken = formatRefreshToken({
+              ...token,
+              generation: row.generation,
+              secret: where.currentSecret,
+            });
+            return { kind: 'replayed', session: toSession(row), user: toUser(row), refreshToken };
+          }
+          await this.revokeIds(tx, [row.id], 'reuse_detected', now);
+          return { kind: 'reused', sessionId: row.id };
+        }
+        case 'older':
+          await this.revokeIds(tx, [row.id], 'reuse_detected', now);
+          return { kind: 'reused', sessionId: row.id };
+      }
+    });
+  }
+
+  private async rotate(
+    tx: EntityManager,
+    row: LockedRow,
+    token: RefreshToken,
+    client: ClientInfo,
+    now: Date,
+  ): Promise<RefreshOutcome> {
+    const generation = row.generation + 1;
+    const secret = deriveNextSecret(this.refreshKey.get(), row.id, generation, token.secret);
+    await tx.query(
+      `UPDATE sessions SET token_hash = $2, generation = $3, rotated_at = $4, last_used_at = $4,
+              ip = COALESCE($5, ip) WHERE id = $1`,
+      [row.id, hashSecret(secret), generation, now, truncate(client.ip, 64)],
+    );
+    const session = { ...toSession(row), generation, lastUsedAt: now, rotatedAt: now };
+    return {
+      kind: 'rotated',
+      session,
+      user: toUser(row),
+      refreshToken: formatRefreshToken({ sessionId: row.id, generation, secret }),
+    };
+  }
+
+  /** The session a genuine refresh token (current or any earlier one) belongs to, or undefined. */
+  async sessionOfRefreshToken(
+    presented: unknown,
+  ): Promise<{ id: string; userId: string } | undefined> {
+    const token = parseRefreshToken(presented);
+    if (!token) return undefined;
+    const rows: { user_id: string; token_hash: Buffer; generation: number }[] =
+      await this.dataSource.query(
+        'SELECT user_id, token_hash, generation FROM sessions WHERE id = $1',
+        [token.sessionId],
+      );
+    const row = rows[0];
+    if (!row) return undefined;
+    const where = standing(this.refreshKey.get(), token, {
+      generation: row.generation,
+      hash: row.token_hash,
+    });
+    return where.kind === 'forged' ? undefined : { id: token.sessionId, userId: row.user_id };
+  }
+
+  /** Ends one session of a user. True if it exists (whether or not it was already ended). */
+  async revoke(
+    userId: string,
+    sessionId: string,
+    reason: RevokeReason,
+    now: Date,
+  ): Promise<boolean> {
+    const owned: unknown[] = await this.dataSource.query(
+      'SELECT 1 FROM sessions WHERE id = $1 AND user_id = $2',
+      [sessionId, userId],
+    );
+    if (owned.length === 0) return false;
+    await this.dataSource.transaction((tx) => this.revokeIds(tx, [sessionId], reason, now));
+    return true;
+  }
+
+  /** Ends every live session of a user, except one if given. Runs in the caller's transaction. */
+  async revokeAllOfUser(
+    tx: EntityManager,
+    userId: string,
+    reason: RevokeReason,
+    now: Date,
+    exceptSessionId?: string,
+  ): Promise<number> {
+    const revoked: { id: string; user_id: string }[] = await tx.query(
+      `UPDATE sessions SET revoked_at = $3, revoke_reason = $4
+       WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)
+       RETURNING id, user_id`,
+      [userId, exceptSessionId ?? null, now, reason],
+    );
+    await this.outbox.sessionsRevoked(
+      tx,
+      revoked.map((r) => ({ id: r.id, userId: r.user_id })),
+      reason,
+      now,
+    );
+    return revoked.length;
+  }
+
+  /** The caller's sessions that can still be refreshed, newest first. */
+  async listLive(userId: string, now: Date): Promise<Session[]> {
+    return this.dataSource.query(
+      `SELECT id, created_at AS "createdAt", last_used_at AS "lastUsedAt", expires_at AS "expiresAt",
+              user_agent AS "userAgent", ip
+       FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
+       ORDER BY created_at DESC`,
+      [userId, now],
+    );
+  }
+
+  /** For auth-service's own routes: is the session still live, and what is the user's role now? */
+  async state(sessionId: string, now: Date): Promise<{ live: boolean; role: Role | undefined }> {
+    const rows: {
+      revoked_at: Date | null;
+      expires_at: Date;
+      role: Role;
+      disabled_at: Date | null;
+    }[] = await this.dataSource.query(
+      `SELECT s.revoked_at, s.expires_at, u.role, u.disabled_at FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.id = $1`,
+      [sessionId],
+    );
+    const row = rows[0];
+    if (!row) return { live: false, role: undefined };
+    return { live: !row.revoked_at && !row.disabled_at && row.expires_at > now, role: row.role };
+  }
+
+  private async revokeIds(
+    tx: EntityManager,
+    ids: string[],
+    reason: RevokeReason,
+    now: Date,
+  ): Promise<void> {
+    const revoked: { id: string; user_id: string }[] = await tx.query(
+      `UPDATE sessions SET revoked_at = $2, revoke_reason = $3
+       WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL RETURNING id, user_id`,
+      [ids, now, reason],
+    );
+    await this.outbox.sessionsRevoked(
+      tx,
+      revoked.map((r) => ({ id: r.id, userId: r.user_id })),
+      reason,
+      now,
+    );
+  }
+}
+
+function toSession(row: LockedRow): Session {
+  return Object.assign(new Session(), {
+    id: row.id,
+    userId: row.user_id,
+    generation: row.generation,
+    rotatedAt: row.rotated_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  });
+}
+
+const toUser = (row: LockedRow): SessionUser => ({
+  id: row.user_id,
+  email: row.email,
+  role: row.role,
+});
+
+function truncate(value: string | undefined, max: number): string | null {
+  return value === undefined ? null : value.slice(0, max);
+}

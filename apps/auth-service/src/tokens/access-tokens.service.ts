@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { signAccessToken } from '@hybrid-auth/auth-guard';
+import type { Role } from '@hybrid-auth/auth-guard';
+import { randomUUID } from 'node:crypto';
+import { AUTH_CONFIG } from '../config/auth.config';
+import type { AuthConfig } from '../config/auth.config';
+import { CLOCK } from '../clock';
+import type { Clock } from '../clock';
+import { SigningKeysService } from './signing-keys.service';
+
+/** Issues the short-lived ES256 access tokens every service verifies locally. */
+@Injectable()
+export class AccessTokensService {
+  constructor(
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly keys: SigningKeysService,
+  ) {}
+
+  issue(
+    user: { id: string; role: Role },
+    sessionId: string,
+  ): { accessToken: string; expiresIn: number } {
+    const iat = Math.floor(this.clock.now().getTime() / 1000);
+    const expiresIn = this.config.accessTokenTtl;
+    const { kid, privateKey } = this.keys.signingKey();
+    const accessToken = signAccessToken(
+      {
+        iss: this.config.issuer,
+        aud: this.config.audiences,
+        sub: user.id,
+        sid: sessionId,
+        role: user.role,
+        iat,
+        exp: iat + expiresIn,
+        jti: randomUUID(),
+      },
+      privateKey,
+      kid,
+    );
+    return { accessToken, expiresIn };
+  }
+}

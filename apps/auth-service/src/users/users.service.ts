@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '@hybrid-auth/platform';
+import type { Role } from '@hybrid-auth/auth-guard';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { PasswordHasher } from './password-hasher';
+import { User } from './user.entity';
+
+const UNIQUE_VIOLATION = '23505';
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  /**
+   * The password is hashed before anything else, so a taken email answers (409) after the
+   * same work as a new one: timing does not tell which emails exist beyond what 409 says.
+   */
+  async register(email: string, password: string, role: Role = 'user'): Promise<User> {
+    const passwordHash = await this.hasher.hash(password);
+    try {
+      const rows: User[] = await this.dataSource.query(
+        `INSERT INTO users (email, password_hash, role) VALUES ($1, $2, $3)
+         RETURNING id, email, role, disabled_at AS "disabledAt", created_at AS "createdAt", updated_at AS "updatedAt"`,
+        [normalizeEmail(email), passwordHash, role],
+      );
+      return rows[0];
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new ApiError(409, 'email_taken', 'An account with this email already exists');
+      }
+      throw error;
+    }
+  }
+
+  /** The user and password hash for a login attempt, or undefined for an unknown email. */
+  async findCredentials(email: string): Promise<{ user: User; passwordHash: string } | undefined> {
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('lower(u.email) = :email', { email: normalizeEmail(email) })
+      .getOne();
+    return user ? { user, passwordHash: user.passwordHash } : undefined;
+  }
+
+  async findById(
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<User | null> {
+    return manager.getRepository(User).findOneBy({ id });
+  }
+
+  async passwordHashOf(id: string): Promise<string | undefined> {
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id })
+      .getOne();
+    return user?.passwordHash;
+  }
+
+  async setPasswordHash(
+    manager: EntityManager,
+    id: string,
+    passwordHash: string,
+    now: Date,
+  ): Promise<void> {
+    await manager.query('UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1', [
+      id,
+      passwordHash,
+      now,
+    ]);
+  }
+}

@@ -1,0 +1,65 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { KeySource } from './keys/key-source';
+import type { FeedStatus, RevocationFeed } from './revocation/revocation-feed';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import { KEY_SOURCE, REVOCATION_FEED } from './tokens';
+import { TokenVerifier } from './verification/token-verifier';
+
+export interface GuardReadiness {
+  status: 'ok' | 'degraded' | 'down';
+  detail?: string;
+}
+
+/**
+ * Starts the background work (keys, revocation feed) with the module, stops it with the
+ * module, and reports on it for health checks and metrics.
+ */
+@Injectable()
+export class AuthGuardStatus implements OnModuleInit, OnModuleDestroy {
+  constructor(
+    @Inject(KEY_SOURCE) private readonly keys: KeySource,
+    @Optional() @Inject(REVOCATION_FEED) private readonly feed: RevocationFeed | null,
+    private readonly verifier: TokenVerifier,
+    private readonly guard: JwtAuthGuard,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.keys.start?.();
+    await this.feed?.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.keys.stop?.();
+    await this.feed?.stop();
+  }
+
+  /**
+   * `down` without keys (nothing can be verified); `degraded` when revocation news may be
+   * stale (ordinary routes still serve; strict ones refuse); `ok` otherwise.
+   */
+  readiness(strict = false): GuardReadiness {
+    if (!this.keys.hasKeys()) return { status: 'down', detail: 'no verification keys yet' };
+    if (this.feed && !this.feed.isFresh()) {
+      const detail = this.feed.status().caughtUp
+        ? 'revocation feed silent'
+        : 'revocation feed not caught up';
+      return { status: strict ? 'down' : 'degraded', detail };
+    }
+    return { status: 'ok' };
+  }
+
+  snapshot(): {
+    keys: ReturnType<NonNullable<KeySource['describe']>> | undefined;
+    feed: FeedStatus | undefined;
+    cache: { size: number; hits: number; misses: number };
+    outcomes: Record<string, number>;
+  } {
+    return {
+      keys: this.keys.describe?.(),
+      feed: this.feed?.status(),
+      cache: { size: this.verifier.cache.size, ...this.verifier.counts },
+      outcomes: Object.fromEntries(this.guard.outcomes),
+    };
+  }
+}

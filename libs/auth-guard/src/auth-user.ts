@@ -1,0 +1,25 @@
+import type { Role } from './constants';
+
+/** What a verified access token says about its bearer; available as `@CurrentUser()`. */
+export interface AuthUser {
+  userId: string;
+  sessionId: string;
+  role: Role;
+  /** `jti`, `iat` and `exp` of the token, for auditing and for forwarding decisions. */
+  tokenId: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+/** The claims of an access token, as issued by auth-service. */
+export interface AccessTokenClaims {
+  iss: string;
+  aud: string[] | string;
+  sub: string;
+  sid: string;
+  role: Role;
+  iat: number;
+  exp: number;
+  nbf?: number;
+  jti: string;
+}

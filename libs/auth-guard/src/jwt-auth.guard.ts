@@ -1,0 +1,114 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { CanActivate, ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { AuthUser } from './auth-user';
+import { IS_PUBLIC_KEY, STRICT_KEY } from './constants';
+import { AuthError, authError } from './errors';
+import type { NormalizedOptions } from './options';
+import type { RevocationFeed } from './revocation/revocation-feed';
+import { AUTH_GUARD_OPTIONS, REQUEST_TOKEN, REVOCATION_FEED } from './tokens';
+import { extractToken } from './verification/token-extractor';
+import { TokenVerifier } from './verification/token-verifier';
+
+interface GuardedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  user?: AuthUser;
+  [REQUEST_TOKEN]?: string;
+}
+
+type Outcome = 'ok' | AuthError['code'] | 'error';
+type Targets = [
+  ReturnType<ExecutionContext['getHandler']>,
+  ReturnType<ExecutionContext['getClass']>,
+];
+
+/**
+ * Deny by default: every route needs a valid access token unless marked `@Public()`.
+ * Register it as a global guard (`{ provide: APP_GUARD, useExisting: JwtAuthGuard }`).
+ *
+ * No I/O on the request path: keys and revocation news are in memory, refreshed in the
+ * background. Only a token naming a kid we have never seen may wait, bounded, for one
+ * rate-limited JWKS refetch.
+ */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  private readonly logger = new Logger('JwtAuthGuard');
+  readonly outcomes = new Map<Outcome, number>();
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: TokenVerifier,
+    @Inject(AUTH_GUARD_OPTIONS) private readonly options: NormalizedOptions,
+    @Optional() @Inject(REVOCATION_FEED) private readonly feed: RevocationFeed | null,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const targets: Targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+    const request = context.switchToHttp().getRequest<GuardedRequest>();
+    const response = context.switchToHttp().getResponse<unknown>();
+    let presented = false;
+    try {
+      const extracted = extractToken(request, this.options.cookieName);
+      if (!extracted) throw authError('missing_token');
+      presented = true;
+      request[REQUEST_TOKEN] = extracted.token;
+      const verified = this.verifier.verify(extracted.token);
+      if (verified instanceof Promise) {
+        return verified.then(
+          (user) => this.admit(user, request, targets),
+          (error: unknown) => this.refuse(error, response, true),
+        );
+      }
+      return this.admit(verified, request, targets);
+    } catch (error) {
+      return this.refuse(error, response, presented);
+    }
+  }
+
+  private admit(user: AuthUser, request: GuardedRequest, targets: Targets): true {
+    const denied = this.feed?.check(user);
+    if (denied) throw authError(denied);
+    if (this.options.strict || this.reflector.getAllAndOverride<boolean>(STRICT_KEY, targets)) {
+      if (!this.feed?.isFresh()) throw authError('unavailable', 'revocation feed stale');
+    }
+    request.user = user;
+    this.count('ok');
+    return true;
+  }
+
+  private refuse(error: unknown, response: unknown, tokenPresented: boolean): never {
+    if (!(error instanceof AuthError)) {
+      // A bug in verification must not open the door, nor leak as a 500 with details.
+      this.logger.error(`unexpected verification failure: ${String(error)}`);
+      this.count('error');
+      error = authError('invalid_token', 'unexpected');
+    }
+    const authErr = error as AuthError;
+    this.count(authErr.code);
+    if (authErr.getStatus() === 401) {
+      setHeader(
+        response,
+        'www-authenticate',
+        tokenPresented ? 'Bearer error="invalid_token"' : 'Bearer',
+      );
+    } else if (authErr.getStatus() === 503) {
+      setHeader(response, 'retry-after', '1');
+    }
+    throw authErr;
+  }
+
+  private count(outcome: Outcome): void {
+    this.outcomes.set(outcome, (this.outcomes.get(outcome) ?? 0) + 1);
+  }
+}
+
+/** Sets a header on an Express or Fastify response. */
+function setHeader(response: unknown, name: string, value: string): void {
+  const res = response as {
+    header?: (n: string, v: string) => unknown;
+    setHeader?: (n: string, v: string) => unknown;
+  };
+  if (typeof res.header === 'function') res.header(name, value);
+  else if (typeof res.setHeader === 'function') res.setHeader(name, value);
+}

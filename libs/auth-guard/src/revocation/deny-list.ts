@@ -1,0 +1,77 @@
+import type { AuthUser } from '../auth-user';
+import type { Role } from '../constants';
+
+interface UserMark {
+  role: Role;
+  dropAt: number;
+}
+
+/**
+ * What the guard knows of revocations, in memory, each entry only as long as a token it
+ * could affect can still be alive (`retentionMs` = longest token lifetime + leeway after
+ * the event). Memory is bounded by the revocation rate times that window, not by users.
+ *
+ * - A revoked session id refuses every token of that session: no new token is ever issued
+ *   for a revoked session, so once the retention has passed no such token can be alive.
+ * - A user mark holds the user's role after a change: a token carrying another role was
+ *   issued before the change (or raced it) and is stale. Tokens issued after the change
+ *   carry the new role and pass.
+ *
+ * Applying an event twice is harmless: it only extends the retention.
+ */
+export class DenyList {
+  private readonly sessions = new Map<string, number>();
+  private readonly users = new Map<string, UserMark>();
+
+  constructor(private readonly retentionMs: number) {}
+
+  revokeSession(sessionId: string, atMs: number): void {
+    const dropAt = atMs + this.retentionMs;
+    const current = this.sessions.get(sessionId);
+    if (current !== undefined && current >= dropAt) return;
+    // Delete first so the entry moves to the end: Map order stays (roughly) dropAt order.
+    this.sessions.delete(sessionId);
+    this.sessions.set(sessionId, dropAt);
+  }
+
+  markUser(userId: string, role: Role, atMs: number): void {
+    const dropAt = atMs + this.retentionMs;
+    const current = this.users.get(userId);
+    if (current !== undefined && current.dropAt > dropAt) return;
+    this.users.delete(userId);
+    this.users.set(userId, { role, dropAt });
+  }
+
+  /** The refusal code for this token, or undefined when nothing is known against it. */
+  check(user: AuthUser): 'session_revoked' | 'token_stale' | undefined {
+    if (this.sessions.size > 0 && this.sessions.has(user.sessionId)) return 'session_revoked';
+    if (this.users.size > 0) {
+      const mark = this.users.get(user.userId);
+      if (mark !== undefined && mark.role !== user.role) return 'token_stale';
+    }
+    return undefined;
+  }
+
+  /** Drops entries past their retention. Entries are in arrival order, so it stops early. */
+  sweep(nowMs: number): number {
+    let dropped = 0;
+    for (const map of [this.sessions, this.users] as Map<string, number | UserMark>[]) {
+      for (const [key, value] of map) {
+        const dropAt = typeof value === 'number' ? value : value.dropAt;
+        if (dropAt > nowMs) break;
+        map.delete(key);
+        dropped += 1;
+      }
+    }
+    return dropped;
+  }
+
+  clear(): void {
+    this.sessions.clear();
+    this.users.clear();
+  }
+
+  get size(): { sessions: number; users: number } {
+    return { sessions: this.sessions.size, users: this.users.size };
+  }
+}

@@ -1,0 +1,215 @@
+import { Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { AuthUser } from '../auth-user';
+import { DEFAULTS } from '../constants';
+import { DenyList } from './deny-list';
+import { decodeEvent, revocationKeys } from './protocol';
+import type { RevocationEvent } from './protocol';
+
+export interface RevocationFeedOptions {
+  /** An ioredis client; the feed reads with a duplicate of it (blocking reads need their own connection). */
+  redis: Redis;
+  /** Stream name, if auth-service was configured with another one. */
+  streamKey?: string;
+  /** Strict routes refuse once no heartbeat was seen for this long (default 10 000 ms). */
+  strictBudgetMs?: number;
+  /** How long start-up waits for the first catch-up before going on degraded (default 5000 ms). */
+  startupTimeoutMs?: number;
+}
+
+export interface FeedStatus {
+  connected: boolean;
+  caughtUp: boolean;
+  lastEntryId: string;
+  heartbeatAgeMs: number | null;
+  epoch: string | null;
+  eventsApplied: number;
+  deniedSessions: number;
+  markedUsers: number;
+}
+
+const BLOCK_MS = 5000;
+const BATCH = 1000;
+const SWEEP_EVERY_MS = 10_000;
+const BACKOFF_MS = [100, 250, 500, 1000, 2000];
+
+/**
+ * Follows the revocation stream in the background and keeps the deny-list current.
+ *
+ * Guarantees (README, "Revocation"): every event younger than the retention window reaches
+ * this guard at least once, in stream order. At start the whole window is read before the
+ * feed reports itself caught up; after a disconnect it resumes from the last entry it saw;
+ * when the epoch changed (Redis lost its data and the relay republished) it re-reads the
+ * stream from the start. Nothing it learned is dropped on reconnect: entries only leave
+ * the deny-list when no token they could affect can still be alive.
+ */
+export class RevocationFeed {
+  readonly denyList: DenyList;
+  private readonly logger = new Logger('RevocationFeed');
+  private readonly keys: ReturnType<typeof revocationKeys>;
+  private reader: Redis | undefined;
+  private lastId = '0-0';
+  private epoch: string | null = null;
+  private connected = false;
+  private caughtUp = false;
+  private verifyEpoch = true;
+  private freshAt = Number.NEGATIVE_INFINITY;
+  private eventsApplied = 0;
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private firstCatchUp: (() => void) | undefined;
+
+  constructor(
+    private readonly options: RevocationFeedOptions,
+    retentionMs: number,
+    private readonly clock: () => number,
+  ) {
+    this.denyList = new DenyList(retentionMs);
+    this.keys = revocationKeys(options.streamKey);
+  }
+
+  get strictBudgetMs(): number {
+    return this.options.strictBudgetMs ?? DEFAULTS.strictBudgetMs;
+  }
+
+  /** Starts following; resolves once caught up, or after the start-up timeout (degraded). */
+  async start(): Promise<void> {
+    this.reader = this.options.redis.duplicate({
+      // Fail commands at once while disconnected: the loop backs off and resumes itself.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      // A half-open connection must not hang a blocking read forever.
+      commandTimeout: BLOCK_MS + 3000,
+      connectionName: 'revocation-feed',
+      lazyConnect: true,
+    });
+    this.reader.on('error', () => undefined);
+    this.sweeper = setInterval(() => this.denyList.sweep(this.clock()), SWEEP_EVERY_MS);
+    this.sweeper.unref();
+    const caughtUp = new Promise<void>((resolve) => (this.firstCatchUp = resolve));
+    this.loop = this.run();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.options.startupTimeoutMs ?? 5000);
+    });
+    await Promise.race([caughtUp, timeout]);
+    clearTimeout(timer);
+    if (!this.caughtUp)
+      this.logger.warn('revocation feed not caught up at start: serving degraded');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.reader?.disconnect();
+    await this.loop;
+  }
+
+  check(user: AuthUser): 'session_revoked' | 'token_stale' | undefined {
+    return this.denyList.check(user);
+  }
+
+  /** True when a heartbeat proved the news current within the strict budget. */
+  isFresh(nowMs: number = this.clock()): boolean {
+    return this.caughtUp && nowMs - this.freshAt <= this.strictBudgetMs;
+  }
+
+  status(): FeedStatus {
+    const now = this.clock();
+    const { sessions, users } = this.denyList.size;
+    return {
+      connected: this.connected,
+      caughtUp: this.caughtUp,
+      lastEntryId: this.lastId,
+      heartbeatAgeMs: Number.isFinite(this.freshAt) ? Math.max(0, now - this.freshAt) : null,
+      epoch: this.epoch,
+      eventsApplied: this.eventsApplied,
+      deniedSessions: sessions,
+      markedUsers: users,
+    };
+  }
+
+  /** Applies one event; exported for tests and for feeds other than Redis. */
+  apply(event: RevocationEvent): void {
+    const now = this.clock();
+    switch (event.type) {
+      case 'session':
+        this.denyList.revokeSession(event.sessionId, Math.min(event.at, now));
+        break;
+      case 'user':
+        this.denyList.markUser(event.userId, event.role, Math.min(event.at, now));
+        break;
+      case 'heartbeat':
+        // Clock skew can only shorten freshness, never extend it.
+        this.freshAt = Math.max(this.freshAt, Math.min(event.at, now));
+        return;
+    }
+    this.eventsApplied += 1;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        if (this.reader!.status === 'wait' || this.reader!.status === 'end')
+          await this.reader!.connect();
+        if (this.verifyEpoch) await this.checkEpoch();
+        await this.readOnce();
+        this.connected = true;
+        failures = 0;
+      } catch (error) {
+        if (this.stopped) break;
+        if (this.connected) this.logger.warn(`revocation feed disconnected: ${describe(error)}`);
+        this.connected = false;
+        this.verifyEpoch = true;
+        await sleep(BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)]);
+        failures += 1;
+      }
+    }
+  }
+
+  /** After (re)connecting: if Redis lost its data, the stream must be read again from its start. */
+  private async checkEpoch(): Promise<void> {
+    const epoch = await this.reader!.get(this.keys.epoch);
+    if (epoch !== this.epoch) {
+      if (this.epoch !== null)
+        this.logger.warn('revocation stream epoch changed: re-reading the window');
+      this.epoch = epoch;
+      this.lastId = '0-0';
+      this.caughtUp = false;
+    }
+    this.verifyEpoch = false;
+  }
+
+  private async readOnce(): Promise<void> {
+    // While catching up, read without blocking until a short batch says we reached the end.
+    const block = this.caughtUp ? ['BLOCK', String(BLOCK_MS)] : [];
+    const reply = (await this.reader!.call(
+      'XREAD',
+      'COUNT',
+      String(BATCH),
+      ...block,
+      'STREAMS',
+      this.keys.stream,
+      this.lastId,
+    )) as [string, [string, string[]][]][] | null;
+    const entries = reply?.[0]?.[1] ?? [];
+    for (const [id, fields] of entries) {
+      const decoded = decodeEvent(fields);
+      // An entry of another epoch hints that Redis lost its data and the relay republished:
+      // confirm with the epoch key before the next read (applying the entry is harmless).
+      if (decoded && decoded.epoch !== this.epoch) this.verifyEpoch = true;
+      this.lastId = id;
+      if (decoded) this.apply(decoded.event);
+    }
+    if (!this.caughtUp && entries.length < BATCH) {
+      this.caughtUp = true;
+      this.firstCatchUp?.();
+      this.firstCatchUp = undefined;
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,56 @@
+import type { AccessTokenClaims, AuthUser } from '../auth-user';
+import { ROLES } from '../constants';
+import type { Role } from '../constants';
+import { authError } from '../errors';
+
+export interface ClaimRules {
+  issuer: string;
+  audience: string;
+  leewaySeconds: number;
+  maxLifetimeSeconds: number;
+  nowSeconds: number;
+}
+
+const isNumericDate = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0;
+const isId = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= 64;
+
+/**
+ * Every claim checked, whatever the signature library already did: the signature proves
+ * who wrote the token, these rules prove it is meant for us, now. Expiry is the only
+ * failure reported as `token_expired`; everything else is `invalid_token`.
+ */
+export function checkClaims(payload: Record<string, unknown>, rules: ClaimRules): AuthUser {
+  const { iss, aud, sub, sid, role, iat, exp, nbf, jti } = payload as Partial<
+    Record<keyof AccessTokenClaims, unknown>
+  >;
+  if (iss !== rules.issuer) throw authError('invalid_token', 'iss');
+  const audiences = typeof aud === 'string' ? [aud] : aud;
+  if (!Array.isArray(audiences) || !audiences.includes(rules.audience)) {
+    throw authError('invalid_token', 'aud');
+  }
+  if (!isId(sub)) throw authError('invalid_token', 'sub');
+  if (!isId(sid)) throw authError('invalid_token', 'sid');
+  if (!isId(jti)) throw authError('invalid_token', 'jti');
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+    throw authError('invalid_token', 'role');
+  }
+  if (!isNumericDate(iat) || !isNumericDate(exp)) throw authError('invalid_token', 'iat/exp');
+  if (nbf !== undefined && !isNumericDate(nbf)) throw authError('invalid_token', 'nbf');
+  const { nowSeconds: now, leewaySeconds: leeway } = rules;
+  if (iat > now + leeway) throw authError('invalid_token', 'iat in the future');
+  if (nbf !== undefined && nbf > now + leeway) throw authError('invalid_token', 'nbf ahead');
+  if (exp <= iat || exp - iat > rules.maxLifetimeSeconds) {
+    throw authError('invalid_token', 'lifetime beyond the allowed maximum');
+  }
+  if (now >= exp + leeway) throw authError('token_expired', 'exp');
+  return {
+    userId: sub,
+    sessionId: sid,
+    role: role as Role,
+    tokenId: jti,
+    issuedAt: iat,
+    expiresAt: exp,
+  };
+}

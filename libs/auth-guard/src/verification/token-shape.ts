@@ -1,0 +1,62 @@
+import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP } from '../constants';
+import { authError } from '../errors';
+
+/** A compact JWS made of three base64url segments, and nothing else. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** An ES256 signature is r || s, 64 bytes: exactly 86 base64url characters without padding. */
+const ES256_SIGNATURE_LENGTH = 86;
+/** The only header parameters auth-service writes; any other (crit, jku, jwk, x5u, x5c, zip, b64…) is refused. */
+const ALLOWED_HEADER_PARAMS = new Set(['alg', 'typ', 'kid']);
+const MAX_KID_LENGTH = 128;
+
+export interface TokenHeader {
+  alg: typeof ACCESS_TOKEN_ALG;
+  typ: string;
+  kid: string;
+}
+
+/**
+ * Cheap checks before any cryptography: size, shape, and a header that names ES256,
+ * `at+jwt` and a kid. Everything an attacker controls in the header is rejected unless it
+ * is exactly what we issue, so no header value can steer key selection or the algorithm.
+ */
+export function inspectToken(token: string, maxLength: number): TokenHeader {
+  if (token.length > maxLength) throw authError('invalid_token', 'token too long');
+  if (!COMPACT_JWS.test(token)) throw authError('invalid_token', 'not a compact JWS');
+  const firstDot = token.indexOf('.');
+  const lastDot = token.lastIndexOf('.');
+  if (token.length - lastDot - 1 !== ES256_SIGNATURE_LENGTH) {
+    throw authError('invalid_token', 'signature is not 64 bytes');
+  }
+  const header = parseSegment(token.slice(0, firstDot));
+  if (header === undefined) throw authError('invalid_token', 'header is not a JSON object');
+  for (const name of Object.keys(header)) {
+    if (!ALLOWED_HEADER_PARAMS.has(name))
+      throw authError('invalid_token', `header parameter ${name}`);
+  }
+  if (header.alg !== ACCESS_TOKEN_ALG) throw authError('invalid_token', 'alg is not ES256');
+  const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : undefined;
+  if (typ !== ACCESS_TOKEN_TYP && typ !== `application/${ACCESS_TOKEN_TYP}`) {
+    throw authError('invalid_token', 'typ is not at+jwt');
+  }
+  if (
+    typeof header.kid !== 'string' ||
+    header.kid.length === 0 ||
+    header.kid.length > MAX_KID_LENGTH
+  ) {
+    throw authError('invalid_token', 'kid missing or malformed');
+  }
+  return { alg: ACCESS_TOKEN_ALG, typ, kid: header.kid };
+}
+
+/** Decodes one base64url JSON segment; undefined unless it is a plain object. */
+export function parseSegment(segment: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

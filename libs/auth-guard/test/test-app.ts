@@ -1,0 +1,87 @@
+import { Controller, Get, Module, Post } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import {
+  AccessToken,
+  AuthGuardModule,
+  CurrentUser,
+  JwtAuthGuard,
+  Public,
+  Roles,
+  RolesGuard,
+  Strict,
+} from '../src';
+import type { AuthGuardModuleOptions, AuthUser } from '../src';
+
+@Controller()
+class ProbeController {
+  @Public()
+  @Get('open')
+  open() {
+    return { open: true };
+  }
+
+  @Get('me')
+  me(@CurrentUser() user: AuthUser) {
+    return user;
+  }
+
+  @Get('token')
+  token(@AccessToken() token: string) {
+    return { length: token.length };
+  }
+
+  @Roles('admin')
+  @Post('admin')
+  admin() {
+    return { admin: true };
+  }
+
+  @Strict()
+  @Get('strict')
+  strict() {
+    return { strict: true };
+  }
+}
+
+function probeModule(options: AuthGuardModuleOptions): DynamicModule {
+  @Module({})
+  class ProbeModule {}
+  return {
+    module: ProbeModule,
+    imports: [AuthGuardModule.forRoot(options)],
+    controllers: [ProbeController],
+    providers: [
+      { provide: APP_GUARD, useExisting: JwtAuthGuard },
+      { provide: APP_GUARD, useExisting: RolesGuard },
+    ],
+  };
+}
+
+export type Adapter = 'fastify' | 'express';
+
+/** A tiny app with the guard registered as other teams would, on either adapter. */
+export async function createProbeApp(
+  adapter: Adapter,
+  options: AuthGuardModuleOptions,
+): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [probeModule(options)] }).compile();
+  if (adapter === 'fastify') {
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+      logger: false,
+    });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    return app;
+  }
+  const app = moduleRef.createNestApplication<NestExpressApplication>(new ExpressAdapter(), {
+    logger: false,
+  });
+  await app.init();
+  return app;
+}

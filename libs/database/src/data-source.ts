@@ -1,0 +1,71 @@
+import { DataSource } from 'typeorm';
+import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { ensureDatabase } from './ensure-database';
+
+export interface DatabaseOptions {
+  url: string;
+  // TypeORM's own types for these lists.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  /** Pool size (default 10). */
+  poolSize?: number;
+  /** Fail fast when the server does not answer: requests get 503 instead of hanging. */
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
+  applicationName?: string;
+}
+
+/** TypeORM options for PostgreSQL: migrations only, never `synchronize`. */
+export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: options.url,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    uuidExtension: 'pgcrypto',
+    poolSize: options.poolSize ?? 10,
+    applicationName: options.applicationName,
+    extra: {
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 1500,
+      statement_timeout: options.statementTimeoutMs ?? 5000,
+      idleTimeoutMillis: 30_000,
+    },
+  };
+}
+
+// Any constant works, as long as every service agrees within one database.
+const MIGRATION_LOCK = 727_001;
+
+/**
+ * Creates the database if missing, connects, and applies pending migrations while holding
+ * an advisory lock, so replicas starting together migrate once, one after the other.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  await ensureDatabase(options.url);
+  const dataSource = new DataSource(dataSourceOptions(options));
+  await dataSource.initialize();
+  try {
+    await migrate(dataSource);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+export async function migrate(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}

@@ -1,0 +1,31 @@
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Public } from '@hybrid-auth/auth-guard';
+import type { FastifyReply } from 'fastify';
+import { ReadinessRegistry } from './readiness.registry';
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(private readonly readiness: ReadinessRegistry) {}
+
+  @Get('live')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The process is up and its event loop turns.' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOkResponse({ description: 'Every dependency answers; `checks` tells each one.' })
+  @ApiServiceUnavailableResponse({ description: '`unavailable`: a dependency is down.' })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<object> {
+    const { ready, checks } = await this.readiness.run();
+    if (!ready) {
+      reply.status(503);
+      return { code: 'unavailable', message: 'Not ready', checks };
+    }
+    return { status: 'ready', checks };
+  }
+}

@@ -1,0 +1,57 @@
+import { HttpException } from '@nestjs/common';
+
+/**
+ * The closed set of error codes clients may see (API.md). Transport-level codes
+ * (`payload_too_large`, `unsupported_media_type`, `internal_error`) cover what the
+ * framework itself rejects before a handler runs.
+ */
+export const ERROR_CODES = [
+  'validation_failed',
+  'missing_token',
+  'invalid_token',
+  'token_expired',
+  'session_revoked',
+  'token_stale',
+  'invalid_credentials',
+  'invalid_refresh_token',
+  'refresh_token_reused',
+  'forbidden',
+  'csrf_rejected',
+  'not_found',
+  'email_taken',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'unavailable',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: unknown[];
+}
+
+/** An HTTP error with a stable code; the body is exactly `{ code, message, details? }`. */
+export class ApiError extends HttpException {
+  constructor(
+    status: number,
+    readonly code: ErrorCode,
+    message: string,
+    options: { details?: unknown[]; cause?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    const body: ErrorBody = { code, message };
+    if (options.details) body.details = options.details;
+    super(body, status, { cause: options.cause });
+    this.headers = options.headers ?? {};
+  }
+
+  readonly headers: Record<string, string>;
+}
+
+export const notFound = (what = 'Resource') => new ApiError(404, 'not_found', `${what} not found`);
+
+export const unavailable = (message: string, cause?: unknown) =>
+  new ApiError(503, 'unavailable', message, { cause });

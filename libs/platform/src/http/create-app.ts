@@ -1,0 +1,150 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import type { LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { HttpConfig } from '../config/common-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { ApiExceptionFilter } from './api-exception.filter';
+import { createValidationPipe } from './validation';
+
+export interface ServiceDescription {
+  /** e.g. `auth-service`: used in logs, metrics and the OpenAPI title. */
+  name: string;
+  description: string;
+  version: string;
+}
+
+/** Field names whose values never reach a log line, at any depth. */
+export const REDACTED_FIELDS = [
+  'password',
+  'currentPassword',
+  'newPassword',
+  'refreshToken',
+  'accessToken',
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'privateKey',
+  'd',
+];
+
+const LEVELS: Record<HttpConfig['logLevel'], LogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  log: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+};
+
+export function createLogger(http: Pick<HttpConfig, 'logFormat' | 'logLevel'>, name: string) {
+  return new ConsoleLogger({
+    json: http.logFormat === 'json',
+    colors: http.logFormat === 'pretty' && process.stdout.isTTY,
+    prefix: name,
+    logLevels: LEVELS[http.logLevel],
+    redact: REDACTED_FIELDS,
+  });
+}
+
+export function createFastifyAdapter(http: HttpConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: http.bodyLimitBytes,
+    trustProxy: http.trustProxy === false ? false : http.trustProxy,
+    return503OnClosing: true,
+    maxParamLength: 256,
+    // Requests that never finish must not pin a connection (slowloris).
+    requestTimeout: 30_000,
+  });
+}
+
+/**
+ * Applies the conventions every service shares: the error envelope, validation,
+ * security headers, CSRF protection for browsers, request metrics and OpenAPI at /docs.
+ * Used by `main.ts` and by e2e tests, so tests exercise the same pipeline as production.
+ */
+export function configureApp(
+  app: NestFastifyApplication,
+  http: HttpConfig,
+  service: ServiceDescription,
+): void {
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.useSecurityHeaders({
+    // Served over plain http in development: upgrading subresources would break /docs there;
+    // behind TLS the gateway sets HSTS.
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  });
+  app.enableCsrfProtection({ trustedOrigins: http.trustedOrigins });
+  installRequestMetrics(app);
+  setupDocs(app, service);
+}
+
+function installRequestMetrics(app: NestFastifyApplication): void {
+  const histogram = app.get(MetricsService).httpRequests;
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', (request, reply, done) => {
+    // The route pattern, never the raw URL, keeps label cardinality bounded.
+    const route = request.routeOptions.url ?? 'unmatched';
+    histogram.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+}
+
+function setupDocs(app: NestFastifyApplication, service: ServiceDescription): void {
+  const config = new DocumentBuilder()
+    .setTitle(service.name)
+    .setDescription(service.description)
+    .setVersion(service.version)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}
+
+/**
+ * Starts a service: creates the app on Fastify, applies the shared conventions, listens,
+ * and on SIGTERM/SIGINT drains in-flight requests and closes every connection within
+ * `shutdownGraceMs`, then exits.
+ */
+export async function runService(
+  module: unknown,
+  http: HttpConfig,
+  service: ServiceDescription,
+): Promise<NestFastifyApplication> {
+  const logger = createLogger(http, service.name);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module as never,
+    createFastifyAdapter(http),
+    { logger },
+  );
+  configureApp(app, http, service);
+  await app.listen({ port: http.port, host: http.host });
+  const log = new Logger('Bootstrap');
+  log.log(`${service.name} listening on http://${http.host}:${http.port}`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.log(`${signal} received: draining requests and closing connections`);
+    const watchdog = setTimeout(() => {
+      log.error(`shutdown took longer than ${http.shutdownGraceMs} ms; exiting`);
+      process.exit(1);
+    }, http.shutdownGraceMs);
+    watchdog.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error(`shutdown failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return app;
+}

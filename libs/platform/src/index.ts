@@ -1,0 +1,20 @@
+export { ConfigError, EnvReader } from './config/env-reader';
+export { readHttpConfig } from './config/common-config';
+export type { HttpConfig } from './config/common-config';
+export { ApiError, ERROR_CODES, notFound, unavailable } from './http/api-error';
+export type { ErrorBody, ErrorCode } from './http/api-error';
+export { ApiExceptionFilter, isDependencyUnavailable } from './http/api-exception.filter';
+export { createValidationPipe } from './http/validation';
+export { ApiAuthenticated, ApiErrors } from './http/api-docs';
+export {
+  configureApp,
+  createFastifyAdapter,
+  createLogger,
+  runService,
+  REDACTED_FIELDS,
+} from './http/create-app';
+export type { ServiceDescription } from './http/create-app';
+export { ReadinessRegistry } from './health/readiness.registry';
+export type { CheckResult, CheckStatus, ReadinessCheck } from './health/readiness.registry';
+export { MetricsService } from './metrics/metrics.service';
+export { PlatformModule } from './platform.module';
