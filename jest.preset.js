@@ -11,6 +11,7 @@ const esmOnly = [
   '@borewit',
   'uint8array-extras',
   'load-esm',
+  'content-disposition',
 ];
 
 module.exports = {

@@ -3,7 +3,8 @@ import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { KeySource } from './keys/key-source';
 import type { FeedStatus, RevocationFeed } from './revocation/revocation-feed';
 import { JwtAuthGuard } from './jwt-auth.guard';
-import { KEY_SOURCE, REVOCATION_FEED } from './tokens';
+import type { NormalizedOptions } from './options';
+import { AUTH_GUARD_OPTIONS, KEY_SOURCE, REVOCATION_FEED } from './tokens';
 import { TokenVerifier } from './verification/token-verifier';
 
 export interface GuardReadiness {
@@ -18,6 +19,7 @@ export interface GuardReadiness {
 @Injectable()
 export class AuthGuardStatus implements OnModuleInit, OnModuleDestroy {
   constructor(
+    @Inject(AUTH_GUARD_OPTIONS) private readonly options: NormalizedOptions,
     @Inject(KEY_SOURCE) private readonly keys: KeySource,
     @Optional() @Inject(REVOCATION_FEED) private readonly feed: RevocationFeed | null,
     private readonly verifier: TokenVerifier,
@@ -38,7 +40,7 @@ export class AuthGuardStatus implements OnModuleInit, OnModuleDestroy {
    * `down` without keys (nothing can be verified); `degraded` when revocation news may be
    * stale (ordinary routes still serve; strict ones refuse); `ok` otherwise.
    */
-  readiness(strict = false): GuardReadiness {
+  readiness(strict = this.options.strict): GuardReadiness {
     if (!this.keys.hasKeys()) return { status: 'down', detail: 'no verification keys yet' };
     if (this.feed && !this.feed.isFresh()) {
       const detail = this.feed.status().caughtUp

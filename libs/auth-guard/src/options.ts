@@ -69,6 +69,7 @@ export function normalizeOptions(options: AuthGuardModuleOptions): NormalizedOpt
   }
   const lifetime = options.maxTokenLifetimeSeconds ?? DEFAULTS.maxTokenLifetimeSeconds;
   if (!(lifetime > 0)) problems.push('maxTokenLifetimeSeconds must be positive');
+  if (options.strict && !options.revocation) problems.push('strict needs a revocation feed');
   if (problems.length > 0) {
     throw new Error(`Invalid AuthGuardModule options: ${problems.join('; ')}`);
   }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type * as IORedis from 'ioredis';
 import type { Redis } from 'ioredis';
 import type { AuthUser } from '../auth-user';
 import { DEFAULTS } from '../constants';
@@ -7,8 +8,11 @@ import { decodeEvent, revocationKeys } from './protocol';
 import type { RevocationEvent } from './protocol';
 
 export interface RevocationFeedOptions {
-  /** An ioredis client; the feed reads with a duplicate of it (blocking reads need their own connection). */
-  redis: Redis;
+  /**
+   * A Redis URL, or an ioredis client whose settings the feed copies: either way the feed
+   * reads on a connection of its own, since its reads block.
+   */
+  redis: Redis | string;
   /** Stream name, if auth-service was configured with another one. */
   streamKey?: string;
   /** Strict routes refuse once no heartbeat was seen for this long (default 10 000 ms). */
@@ -75,15 +79,25 @@ export class RevocationFeed {
 
   /** Starts following; resolves once caught up, or after the start-up timeout (degraded). */
   async start(): Promise<void> {
-    this.reader = this.options.redis.duplicate({
+    const readerOptions = {
       // Fail commands at once while disconnected: the loop backs off and resumes itself.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       // A half-open connection must not hang a blocking read forever.
       commandTimeout: BLOCK_MS + 3000,
+      connectTimeout: 2000,
       connectionName: 'revocation-feed',
       lazyConnect: true,
-    });
+    };
+    const { redis } = this.options;
+    if (typeof redis === 'string') {
+      // ioredis is an optional peer dependency: loaded only when the feed is used.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Redis: RedisClient } = require('ioredis') as typeof IORedis;
+      this.reader = new RedisClient(redis, readerOptions);
+    } else {
+      this.reader = redis.duplicate(readerOptions);
+    }
     this.reader.on('error', () => undefined);
     this.sweeper = setInterval(() => this.denyList.sweep(this.clock()), SWEEP_EVERY_MS);
     this.sweeper.unref();

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { AuthGuardStatus } from '@hybrid-auth/auth-guard';
 
 /** `ok`: serving normally; `degraded`: serving, but something needs attention; `down`: not ready. */
 export type CheckStatus = 'ok' | 'degraded' | 'down';
@@ -20,6 +21,11 @@ const CHECK_TIMEOUT_MS = 1500;
 @Injectable()
 export class ReadinessRegistry {
   private readonly checks = new Map<string, ReadinessCheck>();
+
+  /** Where the app verifies tokens, readiness includes the guard: keys loaded, revocation news current. */
+  constructor(@Optional() guard?: AuthGuardStatus) {
+    if (guard) this.register('auth', () => guard.readiness());
+  }
 
   register(name: string, check: ReadinessCheck): void {
     this.checks.set(name, check);

@@ -52,7 +52,7 @@ export function createFastifyAdapter(http: HttpConfig): FastifyAdapter {
     bodyLimit: http.bodyLimitBytes,
     trustProxy: http.trustProxy === false ? false : http.trustProxy,
     return503OnClosing: true,
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     // Requests that never finish must not pin a connection (slowloris).
     requestTimeout: 30_000,
   });

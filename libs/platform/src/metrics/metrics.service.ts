@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { AuthGuardStatus } from '@hybrid-auth/auth-guard';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CounterConfiguration, GaugeConfiguration, HistogramConfiguration } from 'prom-client';
+import { registerGuardMetrics } from './guard-metrics';
 
 /**
  * One Prometheus registry per application instance (not prom-client's global one), so
@@ -11,7 +13,7 @@ export class MetricsService {
   readonly registry = new Registry();
   readonly httpRequests: Histogram<'method' | 'route' | 'status'>;
 
-  constructor() {
+  constructor(@Optional() guard?: AuthGuardStatus) {
     collectDefaultMetrics({ register: this.registry });
     this.httpRequests = this.histogram({
       name: 'http_request_duration_seconds',
@@ -19,6 +21,7 @@ export class MetricsService {
       labelNames: ['method', 'route', 'status'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     });
+    if (guard) registerGuardMetrics(this, guard);
   }
 
   counter<T extends string>(config: Omit<CounterConfiguration<T>, 'registers'>): Counter<T> {
