@@ -3,6 +3,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuardModule, JwtAuthGuard, RolesGuard } from '@hybrid-auth/auth-guard';
 import { PlatformModule } from '@hybrid-auth/platform';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { SessionStateGuard } from './auth/session-state.guard';
 import { CLOCK } from './clock';
@@ -13,6 +14,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database.module';
 import { AuthReadiness } from './health/auth-readiness';
 import { RedisModule } from './redis/redis.module';
+import { RevocationModule } from './revocation/revocation.module';
 import { SigningKeysService } from './tokens/signing-keys.service';
 import { TokensModule } from './tokens/tokens.module';
 
@@ -43,6 +45,8 @@ export class AppModule {
           }),
         }),
         AuthModule,
+        AdminModule,
+        RevocationModule,
       ],
       providers: [
         AuthReadiness,

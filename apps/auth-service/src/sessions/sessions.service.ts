@@ -206,9 +206,12 @@ export class SessionsService {
     exceptSessionId?: string,
   ): Promise<number> {
     const revoked: { id: string; user_id: string }[] = await tx.query(
-      `UPDATE sessions SET revoked_at = $3, revoke_reason = $4
-       WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)
-       RETURNING id, user_id`,
+      // Wrapped in a CTE: TypeORM answers a bare UPDATE with [rows, count], a SELECT with rows.
+      `WITH revoked AS (
+         UPDATE sessions SET revoked_at = $3, revoke_reason = $4
+         WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)
+         RETURNING id, user_id)
+       SELECT id, user_id FROM revoked`,
       [userId, exceptSessionId ?? null, now, reason],
     );
     await this.outbox.sessionsRevoked(
@@ -255,8 +258,10 @@ export class SessionsService {
     now: Date,
   ): Promise<void> {
     const revoked: { id: string; user_id: string }[] = await tx.query(
-      `UPDATE sessions SET revoked_at = $2, revoke_reason = $3
-       WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL RETURNING id, user_id`,
+      `WITH revoked AS (
+         UPDATE sessions SET revoked_at = $2, revoke_reason = $3
+         WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL RETURNING id, user_id)
+       SELECT id, user_id FROM revoked`,
       [ids, now, reason],
     );
     await this.outbox.sessionsRevoked(

@@ -198,16 +198,19 @@ export class RevocationFeed {
 
   private async readOnce(): Promise<void> {
     // While catching up, read without blocking until a short batch says we reached the end.
-    const block = this.caughtUp ? ['BLOCK', String(BLOCK_MS)] : [];
-    const reply = (await this.reader!.call(
-      'XREAD',
-      'COUNT',
-      String(BATCH),
-      ...block,
-      'STREAMS',
-      this.keys.stream,
-      this.lastId,
-    )) as [string, [string, string[]][]][] | null;
+    // (The typed xread normalises the reply; ioredis 6 speaks RESP3, where a raw call returns a map.)
+    const reader = this.reader!;
+    const reply = this.caughtUp
+      ? await reader.xread(
+          'COUNT',
+          BATCH,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          this.keys.stream,
+          this.lastId,
+        )
+      : await reader.xread('COUNT', BATCH, 'STREAMS', this.keys.stream, this.lastId);
     const entries = reply?.[0]?.[1] ?? [];
     for (const [id, fields] of entries) {
       const decoded = decodeEvent(fields);

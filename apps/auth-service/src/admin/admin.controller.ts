@@ -1,0 +1,32 @@
+import { Body, Controller, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@hybrid-auth/auth-guard';
+import { ApiAuthenticated, ApiError, ApiErrors } from '@hybrid-auth/platform';
+import { AdminUsersService } from './admin-users.service';
+import { UpdateUserDto } from './update-user.dto';
+import type { AdminUserView } from './update-user.dto';
+
+@ApiTags('admin')
+@ApiAuthenticated()
+@Roles('admin')
+@Controller('auth/admin/users')
+export class AdminController {
+  constructor(private readonly users: AdminUsersService) {}
+
+  @Patch(':id')
+  @ApiOkResponse({
+    description: 'The user as it now is: `{ id, email, role, disabled, createdAt }`.',
+  })
+  @ApiErrors({ 400: ['validation_failed'], 403: ['forbidden'], 404: ['not_found'] })
+  async update(
+    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @Body() dto: UpdateUserDto,
+  ): Promise<AdminUserView> {
+    if (dto.role === undefined && dto.disabled === undefined) {
+      throw new ApiError(400, 'validation_failed', 'Give at least one of role, disabled', {
+        details: [{ field: '(body)', problems: ['role or disabled is required'] }],
+      });
+    }
+    return this.users.update(id, dto);
+  }
+}

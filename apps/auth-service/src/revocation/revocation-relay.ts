@@ -1,0 +1,204 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { RevocationEvent, Role } from '@hybrid-auth/auth-guard';
+import type { Redis } from 'ioredis';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { AUTH_CONFIG } from '../config/auth.config';
+import type { AuthConfig } from '../config/auth.config';
+import { REDIS } from '../redis/redis.module';
+import { RelayStream } from './relay-redis';
+import { OUTBOX_CHANNEL } from './revocation-outbox';
+
+interface OutboxRow {
+  id: string;
+  type: 'session' | 'user';
+  user_id: string;
+  session_id: string | null;
+  role: Role | null;
+  created_at: Date;
+}
+
+// One relay at a time across all replicas: a transaction-scoped advisory lock.
+const RELAY_LOCK = 727_002;
+const TICK_MS = 1000;
+const BATCH = 500;
+const CLEANUP_EVERY_MS = 10 * 60_000;
+
+/**
+ * Moves committed outbox events to the Redis stream, in id order, and appends a heartbeat
+ * after each drain. Every replica runs it; the advisory lock lets one drain at a time. A
+ * drain runs on every commit that wrote events (LISTEN/NOTIFY, so within milliseconds)
+ * and at least once a second (heartbeat, and a safety net for missed notifications).
+ *
+ * Rows are marked published in the same transaction as the appends; if Redis fails the
+ * transaction rolls back and the events are retried, and the per-event "published" mark
+ * in Redis keeps a retry from appending twice.
+ */
+@Injectable()
+export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('RevocationRelay');
+  private readonly stream: RelayStream | undefined;
+  private readonly windowMs: number;
+  private listener: Client | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private lastError = '';
+  private lastCleanup = 0;
+
+  constructor(
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    @Inject(REDIS) redis: Redis | null,
+    private readonly dataSource: DataSource,
+  ) {
+    // As long as any access token can live, with the clock leeway on both ends.
+    this.windowMs = (config.accessTokenTtl + 2 * config.clockLeewaySeconds) * 1000;
+    this.stream = redis
+      ? new RelayStream(redis, config.revocationStream, this.windowMs)
+      : undefined;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.stream) {
+      this.logger.warn('REDIS_URL is not set: revocation push is OFF; events wait in the outbox');
+      return;
+    }
+    await this.listen();
+    this.timer = setInterval(() => this.kick(), TICK_MS);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.draining;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Requests a drain; coalesces requests that arrive while one runs. */
+  kick(): void {
+    if (this.stopped || !this.stream) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Resolves once every event committed so far has been offered to Redis (tests, shutdown). */
+  async flush(): Promise<void> {
+    await this.draining;
+    this.kick();
+    await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      await this.dataSource.transaction(async (tx) => {
+        const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+          RELAY_LOCK,
+        ]);
+        if (!locked) return;
+        const { epoch, created } = await this.stream!.epoch();
+        if (created) await this.republishWindow(tx, epoch);
+        let rows: OutboxRow[];
+        do {
+          rows = await tx.query(
+            `SELECT id, type, user_id, session_id, role, created_at FROM revocation_events
+             WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+            [BATCH],
+          );
+          await this.stream!.appendOnce(rows.map(toEvent), epoch, Date.now());
+          if (rows.length > 0) {
+            await tx.query(
+              'UPDATE revocation_events SET published_at = now() WHERE id = ANY($1::bigint[])',
+              [rows.map((r) => r.id)],
+            );
+          }
+        } while (rows.length === BATCH);
+        await this.stream!.heartbeat(epoch, Date.now());
+        if (Date.now() - this.lastCleanup > CLEANUP_EVERY_MS) await this.cleanup(tx);
+      });
+      if (this.lastError) this.logger.log('revocation relay recovered');
+      this.lastError = '';
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== this.lastError)
+        this.logger.error(`revocation relay failed (will retry): ${message}`);
+      this.lastError = message;
+    }
+  }
+
+  /**
+   * Published events older than the window can no longer matter; sessions that ended or
+   * expired a week ago are kept no longer (their tokens then answer invalid, not reused).
+   */
+  private async cleanup(tx: EntityManager): Promise<void> {
+    this.lastCleanup = Date.now();
+    const horizon = new Date(Date.now() - this.windowMs - 3_600_000);
+    await tx.query(
+      'DELETE FROM revocation_events WHERE published_at IS NOT NULL AND created_at < $1',
+      [horizon],
+    );
+    await tx.query(
+      `DELETE FROM sessions WHERE expires_at < now() - interval '7 days' OR revoked_at < now() - interval '7 days'`,
+    );
+  }
+
+  /** Redis lost its data: append again every event that can still matter, in order. */
+  private async republishWindow(tx: EntityManager, epoch: string): Promise<void> {
+    const rows: OutboxRow[] = await tx.query(
+      `SELECT id, type, user_id, session_id, role, created_at FROM revocation_events
+       WHERE created_at > $1 ORDER BY id`,
+      [new Date(Date.now() - this.windowMs)],
+    );
+    await this.stream!.append(rows.map(toEvent), epoch, Date.now());
+    this.logger.warn({
+      msg: 'revocation stream had no epoch: republished the window',
+      events: rows.length,
+    });
+  }
+
+  /** A dedicated connection that LISTENs for committed outbox writes; reconnects on failure. */
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new Client({
+      connectionString: this.config.databaseUrl,
+      connectionTimeoutMillis: 2000,
+    });
+    let retried = false;
+    const retry = () => {
+      if (this.stopped || retried) return;
+      retried = true;
+      setTimeout(() => void this.listen(), 1000).unref();
+    };
+    client.on('notification', () => this.kick());
+    client.on('error', retry);
+    client.on('end', retry);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.listener = client;
+    } catch {
+      retry();
+      await client.end().catch(() => undefined);
+    }
+  }
+}
+
+function toEvent(row: OutboxRow): RevocationEvent & { id: string } {
+  const at = row.created_at.getTime();
+  return row.type === 'session'
+    ? { type: 'session', id: row.id, sessionId: row.session_id!, userId: row.user_id, at }
+    : { type: 'user', id: row.id, userId: row.user_id, role: row.role!, at };
+}
