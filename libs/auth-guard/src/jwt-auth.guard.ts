@@ -49,16 +49,19 @@ export class JwtAuthGuard implements CanActivate {
     const response = context.switchToHttp().getResponse<unknown>();
     let presented = false;
     try {
+      // A malformed Authorization header still counts as a presented (invalid) token.
+      presented = request.headers.authorization !== undefined;
       const extracted = extractToken(request, this.options.cookieName);
       if (!extracted) throw authError('missing_token');
       presented = true;
       request[REQUEST_TOKEN] = extracted.token;
       const verified = this.verifier.verify(extracted.token);
       if (verified instanceof Promise) {
-        return verified.then(
-          (user) => this.admit(user, request, targets),
-          (error: unknown) => this.refuse(error, response, true),
-        );
+        // admit() may refuse too (revoked session, stale feed): its errors need the same
+        // headers and counting as a failed verification, hence catch() rather than then(_, b).
+        return verified
+          .then((user) => this.admit(user, request, targets))
+          .catch((error: unknown) => this.refuse(error, response, true));
       }
       return this.admit(verified, request, targets);
     } catch (error) {

@@ -94,6 +94,9 @@ export class JwksKeySource implements KeySource {
         redirect: 'error',
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      if (Number(response.headers.get('content-length') ?? 0) > MAX_JWKS_BYTES) {
+        throw new Error('JWKS document too large');
+      }
       const text = await response.text();
       if (text.length > MAX_JWKS_BYTES) throw new Error('JWKS document too large');
       const keys = importJwks(JSON.parse(text));

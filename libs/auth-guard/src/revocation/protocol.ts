@@ -26,6 +26,8 @@ export type RevocationEvent =
   | { type: 'user'; id: string; userId: string; role: Role; at: number }
   | { type: 'heartbeat'; at: number };
 
+const MILLISECONDS = /^\d{1,16}$/;
+
 /** Flattens an event into XADD field/value pairs. */
 export function encodeEvent(event: RevocationEvent, epoch: string): string[] {
   const fields = ['e', epoch, 't', event.type, 'at', String(event.at)];
@@ -42,8 +44,10 @@ export function decodeEvent(
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i], fields[i + 1]);
   const epoch = map.get('e');
-  const at = Number(map.get('at'));
-  if (!epoch || !Number.isFinite(at)) return undefined;
+  // Number('') and Number(' ') are 0: only digits make a timestamp, anything else is malformed.
+  const atText = map.get('at');
+  if (!epoch || atText === undefined || !MILLISECONDS.test(atText)) return undefined;
+  const at = Number(atText);
   const id = map.get('id') ?? '';
   const userId = map.get('sub') ?? '';
   switch (map.get('t')) {

@@ -36,6 +36,7 @@ const BLOCK_MS = 5000;
 const BATCH = 1000;
 const SWEEP_EVERY_MS = 10_000;
 const BACKOFF_MS = [100, 250, 500, 1000, 2000];
+const EPOCH_RECHECK_MS = 5000;
 
 /**
  * Follows the revocation stream in the background and keeps the deny-list current.
@@ -57,6 +58,7 @@ export class RevocationFeed {
   private connected = false;
   private caughtUp = false;
   private verifyEpoch = true;
+  private epochCheckedAt = 0;
   private freshAt = Number.NEGATIVE_INFINITY;
   private eventsApplied = 0;
   private stopped = false;
@@ -168,7 +170,9 @@ export class RevocationFeed {
       try {
         if (this.reader!.status === 'wait' || this.reader!.status === 'end')
           await this.reader!.connect();
-        if (this.verifyEpoch) await this.checkEpoch();
+        // Also re-check now and then: Redis can lose its data without dropping our connection.
+        if (this.verifyEpoch || Date.now() - this.epochCheckedAt > EPOCH_RECHECK_MS)
+          await this.checkEpoch();
         await this.readOnce();
         this.connected = true;
         failures = 0;
@@ -194,6 +198,7 @@ export class RevocationFeed {
       this.caughtUp = false;
     }
     this.verifyEpoch = false;
+    this.epochCheckedAt = Date.now();
   }
 
   private async readOnce(): Promise<void> {

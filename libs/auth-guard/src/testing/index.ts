@@ -79,3 +79,6 @@ export class TestTokenSigner {
     return signRawJws(header, payload, this.privateKey);
   }
 }
+
+export { hostileTokens } from './hostile-tokens';
+export type { HostileToken, HostileTokenOptions } from './hostile-tokens';

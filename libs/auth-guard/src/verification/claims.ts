@@ -21,7 +21,12 @@ const isId = (value: unknown): value is string =>
  * who wrote the token, these rules prove it is meant for us, now. Expiry is the only
  * failure reported as `token_expired`; everything else is `invalid_token`.
  */
-export function checkClaims(payload: Record<string, unknown>, rules: ClaimRules): AuthUser {
+export function checkClaims(payload: unknown, rules: ClaimRules): AuthUser {
+  // jsonwebtoken hands over a string when the payload is not a JSON object: refuse it here
+  // rather than fail with a TypeError on the destructuring below.
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw authError('invalid_token', 'payload is not a JSON object');
+  }
   const { iss, aud, sub, sid, role, iat, exp, nbf, jti } = payload as Partial<
     Record<keyof AccessTokenClaims, unknown>
   >;

@@ -62,7 +62,7 @@ export class HybridJwtStrategy extends PassportStrategy(Strategy, HYBRID_JWT_STR
     return instance;
   }
 
-  validate(payload: Record<string, unknown>): AuthUser {
+  validate(payload: unknown): AuthUser {
     return checkClaims(payload, {
       issuer: this.options.issuer,
       audience: this.options.audience,

@@ -52,7 +52,10 @@ export class TokenVerifier {
   private async verifyUncached(token: string): Promise<AuthUser> {
     const header = inspectToken(token, DEFAULTS.maxTokenLength);
     const key = await this.findKey(header.kid);
-    const user = await this.strategy.authenticateCarrier({ headers: {}, token, key });
+    // Frozen: one cached object serves every request with this token, so no handler may alter it.
+    const user = Object.freeze(
+      await this.strategy.authenticateCarrier({ headers: {}, token, key }),
+    );
     this.cache.set(token, user);
     return user;
   }

@@ -1,0 +1,192 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import type { AuthUser } from '../auth-user';
+import { encodeEvent, revocationKeys } from './protocol';
+import type { RevocationEvent } from './protocol';
+import { RevocationFeed } from './revocation-feed';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const RETENTION_MS = 960_000;
+const BUDGET_MS = 10_000;
+
+const token = (sessionId: string, userId = 'u-1', role: AuthUser['role'] = 'user'): AuthUser => ({
+  userId,
+  sessionId,
+  role,
+  tokenId: 'jti',
+  issuedAt: 0,
+  expiresAt: 0,
+});
+
+/** Polls a condition; Redis delivery is asynchronous, so waiting is real but short. */
+async function eventually(condition: () => boolean, timeoutMs = 3000): Promise<boolean> {
+  for (let waited = 0; waited < timeoutMs && !condition(); waited += 20) await delay(20);
+  return condition();
+}
+
+describe('RevocationFeed against Redis', () => {
+  let redis: Redis;
+  let keys: ReturnType<typeof revocationKeys>;
+  let now: number;
+  const feeds: RevocationFeed[] = [];
+
+  const session = (sessionId: string, at = now): RevocationEvent => ({
+    type: 'session',
+    id: randomUUID(),
+    sessionId,
+    userId: 'u-1',
+    at,
+  });
+  const xadd = (event: RevocationEvent, epoch = 'epoch-1', id = '*') =>
+    redis.xadd(keys.stream, id, ...encodeEvent(event, epoch));
+  const startFeed = async (redisOption: Redis | string = REDIS_URL) => {
+    const feed = new RevocationFeed(
+      { redis: redisOption, streamKey: keys.stream, strictBudgetMs: BUDGET_MS },
+      RETENTION_MS,
+      () => now,
+    );
+    feeds.push(feed);
+    await feed.start();
+    return feed;
+  };
+
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+    redis = new Redis(REDIS_URL);
+  });
+  afterAll(() => redis.quit());
+
+  beforeEach(async () => {
+    now = 1_800_000_000_000;
+    keys = revocationKeys(`test:${randomUUID()}:revocations`);
+    await redis.set(keys.epoch, 'epoch-1');
+  });
+
+  afterEach(async () => {
+    await Promise.all(feeds.splice(0).map((feed) => feed.stop()));
+    await redis.del(keys.stream, keys.epoch);
+  });
+
+  it('knows every event published before it started once start() resolves', async () => {
+    await xadd(session('s-old'));
+    await xadd({ type: 'user', id: 'ev-u', userId: 'u-2', role: 'admin', at: now });
+    const feed = await startFeed();
+    expect(feed.status()).toMatchObject({ caughtUp: true, connected: true, eventsApplied: 2 });
+    expect(feed.check(token('s-old'))).toBe('session_revoked');
+    expect(feed.check(token('s-other', 'u-2', 'user'))).toBe('token_stale');
+    expect(feed.check(token('s-other', 'u-2', 'admin'))).toBeUndefined();
+  });
+
+  it('catches up on a window longer than one read batch before start() resolves', async () => {
+    const pipeline = redis.pipeline();
+    for (let i = 0; i < 2500; i += 1) {
+      pipeline.xadd(keys.stream, '*', ...encodeEvent(session(`s-${i}`), 'epoch-1'));
+    }
+    await pipeline.exec();
+    const feed = await startFeed();
+    expect(feed.status()).toMatchObject({ caughtUp: true, eventsApplied: 2500 });
+    expect(feed.check(token('s-0'))).toBe('session_revoked');
+    expect(feed.check(token('s-2499'))).toBe('session_revoked');
+  });
+
+  it('applies events published while it runs', async () => {
+    const feed = await startFeed(redis);
+    expect(feed.check(token('s-live'))).toBeUndefined();
+    await xadd(session('s-live'));
+    expect(await eventually(() => feed.check(token('s-live')) === 'session_revoked')).toBe(true);
+  });
+
+  it('is fresh after a heartbeat and stale once strictBudgetMs passes without one', async () => {
+    const feed = await startFeed();
+    expect(feed.isFresh()).toBe(false);
+    await xadd({ type: 'heartbeat', at: now });
+    expect(await eventually(() => feed.isFresh())).toBe(true);
+    now += BUDGET_MS;
+    expect(feed.isFresh()).toBe(true);
+    now += 1;
+    expect(feed.isFresh()).toBe(false);
+    await xadd({ type: 'heartbeat', at: now });
+    expect(await eventually(() => feed.isFresh())).toBe(true);
+  });
+
+  it('does not let a heartbeat stamped in the future extend freshness', async () => {
+    const feed = await startFeed();
+    await xadd({ type: 'heartbeat', at: now + 60_000 });
+    expect(await eventually(() => feed.isFresh())).toBe(true);
+    now += BUDGET_MS + 1;
+    expect(feed.isFresh()).toBe(false);
+  });
+
+  it('re-reads the stream from its start when the epoch changes', async () => {
+    await xadd(session('s-before'));
+    const feed = await startFeed();
+    // Redis lost its data and the window was republished under a new epoch, with entry ids
+    // below the last one the feed saw (e.g. a server whose clock is behind).
+    await redis.del(keys.stream);
+    await redis.set(keys.epoch, 'epoch-2');
+    await xadd(session('s-republished'), 'epoch-2', '1-1');
+    await xadd({ type: 'heartbeat', at: now }, 'epoch-2');
+    expect(await eventually(() => feed.status().epoch === 'epoch-2')).toBe(true);
+    expect(await eventually(() => feed.check(token('s-republished')) !== undefined)).toBe(true);
+    expect(feed.check(token('s-before'))).toBe('session_revoked');
+  });
+
+  it('recovers when the stream and its epoch key are deleted and events are added again', async () => {
+    await xadd(session('s-1'));
+    const feed = await startFeed();
+    await redis.del(keys.stream, keys.epoch);
+    await delay(50);
+    // What the relay does when it finds no epoch: a new one, then the window, then heartbeats.
+    await redis.set(keys.epoch, 'epoch-3', 'NX');
+    await xadd(session('s-1'), 'epoch-3');
+    await xadd(session('s-2'), 'epoch-3');
+    await xadd({ type: 'heartbeat', at: now }, 'epoch-3');
+    expect(await eventually(() => feed.check(token('s-2')) === 'session_revoked')).toBe(true);
+    expect(await eventually(() => feed.status().epoch === 'epoch-3')).toBe(true);
+    expect(feed.check(token('s-1'))).toBe('session_revoked');
+    expect(await eventually(() => feed.isFresh())).toBe(true);
+  });
+
+  it('resumes after its connection drops, with the events published meanwhile', async () => {
+    await xadd(session('s-before'));
+    const feed = await startFeed();
+    // Kill exactly this feed's connection (other test runs share this Redis).
+    const reader = (feed as unknown as { reader: Redis }).reader;
+    const killed = await redis.client('KILL', 'ADDR', `127.0.0.1:${reader.stream.localPort}`);
+    expect(killed).toBe(1);
+    await xadd(session('s-during'));
+    expect(await eventually(() => feed.check(token('s-during')) === 'session_revoked')).toBe(true);
+    expect(feed.check(token('s-before'))).toBe('session_revoked');
+    expect(feed.status().connected).toBe(true);
+  });
+
+  it('applies a repeated entry idempotently', async () => {
+    const event = session('s-twice');
+    await xadd(event);
+    await xadd(event);
+    const feed = await startFeed();
+    feed.apply(event);
+    expect(feed.status()).toMatchObject({ deniedSessions: 1, markedUsers: 0 });
+    expect(feed.check(token('s-twice'))).toBe('session_revoked');
+  });
+
+  it('skips malformed entries and keeps applying the ones after them', async () => {
+    await redis.xadd(keys.stream, '*', 'garbage', 'yes');
+    await redis.xadd(keys.stream, '*', 'e', 'epoch-1', 't', 'session', 'at', '', 'sid', 's-bad');
+    await xadd(session('s-good'));
+    const feed = await startFeed();
+    expect(feed.check(token('s-bad'))).toBeUndefined();
+    expect(feed.check(token('s-good'))).toBe('session_revoked');
+    expect(feed.status()).toMatchObject({ eventsApplied: 1, deniedSessions: 1 });
+  });
+
+  it('keeps news for the retention window only', async () => {
+    await xadd(session('s-aging'));
+    const feed = await startFeed();
+    now += RETENTION_MS + 1;
+    feed.denyList.sweep(now);
+    expect(feed.check(token('s-aging'))).toBeUndefined();
+  });
+});

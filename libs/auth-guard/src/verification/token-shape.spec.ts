@@ -1,0 +1,152 @@
+import { AuthError } from '../errors';
+import { inspectToken, parseSegment } from './token-shape';
+
+const MAX = 4096;
+const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64url');
+const json = (value: unknown) => b64(JSON.stringify(value));
+const SIG = b64(Buffer.alloc(64, 7));
+const PAYLOAD = json({ sub: 'someone' });
+const GOOD_HEADER = { alg: 'ES256', typ: 'at+jwt', kid: 'key-1' };
+
+const token = (header: unknown, signature = SIG) => `${json(header)}.${PAYLOAD}.${signature}`;
+
+function refusal(input: string): string {
+  try {
+    inspectToken(input, MAX);
+    return 'accepted';
+  } catch (error) {
+    if (error instanceof AuthError) return error.code;
+    throw error;
+  }
+}
+
+describe('inspectToken', () => {
+  it('returns alg, typ and kid of a well-formed access token', () => {
+    expect(inspectToken(token(GOOD_HEADER), MAX)).toEqual({
+      alg: 'ES256',
+      typ: 'at+jwt',
+      kid: 'key-1',
+    });
+  });
+
+  it.each(['AT+JWT', 'application/at+jwt', 'Application/AT+JWT'])(
+    'accepts typ %s (media types are case-insensitive)',
+    (typ) => {
+      expect(refusal(token({ ...GOOD_HEADER, typ }))).toBe('accepted');
+    },
+  );
+
+  it.each(['none', 'None', 'NONE', 'nOnE', 'HS256', 'RS256', 'PS256', 'ES384', 'es256', 'EdDSA'])(
+    'refuses alg %s',
+    (alg) => {
+      expect(refusal(token({ ...GOOD_HEADER, alg }))).toBe('invalid_token');
+    },
+  );
+
+  it.each<[string, unknown]>([
+    ['missing', undefined],
+    ['empty', ''],
+    ['a number', 1],
+    ['null', null],
+    ['an array', ['key-1']],
+    ['an object', { id: 'key-1' }],
+    ['129 characters long', 'k'.repeat(129)],
+  ])('refuses a kid that is %s', (_name, kid) => {
+    expect(refusal(token({ ...GOOD_HEADER, kid }))).toBe('invalid_token');
+  });
+
+  it('accepts a kid of 128 characters (the lookup decides whether it is known)', () => {
+    expect(refusal(token({ ...GOOD_HEADER, kid: 'k'.repeat(128) }))).toBe('accepted');
+  });
+
+  it.each<[string, unknown]>([
+    ['missing', undefined],
+    ['JWT', 'JWT'],
+    ['jwt', 'jwt'],
+    ['application/jwt', 'application/jwt'],
+    ['at+jwt with a trailing space', 'at+jwt '],
+    ['a number', 1],
+  ])('refuses typ %s', (_name, typ) => {
+    expect(refusal(token({ ...GOOD_HEADER, typ }))).toBe('invalid_token');
+  });
+
+  it.each<[string, unknown]>([
+    ['crit', ['exp']],
+    ['jku', 'http://127.0.0.1:1/jwks.json'],
+    ['jwk', { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }],
+    ['x5u', 'http://127.0.0.1:1/cert.pem'],
+    ['x5c', ['MIIB']],
+    ['x5t', 'abc'],
+    ['b64', false],
+    ['zip', 'DEF'],
+    ['cty', 'JWT'],
+    ['enc', 'A256GCM'],
+    ['__proto__', { alg: 'ES256' }],
+  ])('refuses a %s header parameter', (name, value) => {
+    const header = JSON.parse(JSON.stringify(GOOD_HEADER)) as Record<string, unknown>;
+    Object.defineProperty(header, name, { value, enumerable: true });
+    expect(refusal(token(header))).toBe('invalid_token');
+  });
+
+  it.each<[string, string]>([
+    ['one segment', json(GOOD_HEADER)],
+    ['two segments', `${json(GOOD_HEADER)}.${PAYLOAD}`],
+    ['an empty signature', `${json(GOOD_HEADER)}.${PAYLOAD}.`],
+    ['an empty payload', `${json(GOOD_HEADER)}..${SIG}`],
+    ['four segments', `${token(GOOD_HEADER)}.${SIG}`],
+    ['five segments (JWE)', `${json(GOOD_HEADER)}.a.b.c.${SIG}`],
+    ['only dots', '..'],
+    ['the empty string', ''],
+  ])('refuses %s', (_name, input) => {
+    expect(refusal(input)).toBe('invalid_token');
+  });
+
+  it.each<[string, string]>([
+    ['standard base64 characters', `${json(GOOD_HEADER)}.${PAYLOAD}+/.${SIG}`],
+    ['padding', `${json(GOOD_HEADER)}==.${PAYLOAD}.${SIG}`],
+    ['a space', `${json(GOOD_HEADER)}.${PAYLOAD} .${SIG}`],
+    ['percent-encoding', `${json(GOOD_HEADER)}.%7B%7D.${SIG}`],
+  ])('refuses segments with %s', (_name, input) => {
+    expect(refusal(input)).toBe('invalid_token');
+  });
+
+  it.each<[string, string]>([
+    ['not JSON', b64('not json')],
+    ['JSON null', b64('null')],
+    ['a JSON array', b64('["ES256"]')],
+    ['a JSON string', b64('"ES256"')],
+    ['a JSON number', b64('256')],
+    ['invalid UTF-8', b64(Buffer.from([0xff, 0xfe, 0x7b, 0x7d]))],
+    ['a single base64url character', 'e'],
+  ])('refuses a header that is %s', (_name, header) => {
+    expect(refusal(`${header}.${PAYLOAD}.${SIG}`)).toBe('invalid_token');
+  });
+
+  it.each<[string, number]>([
+    ['empty (0 bytes)', 0],
+    ['truncated (63 bytes)', 63],
+    ['one byte long (65 bytes)', 65],
+    ['DER-sized (72 bytes)', 72],
+    ['RS256-sized (256 bytes)', 256],
+  ])('refuses a signature that is %s', (_name, bytes) => {
+    const signature = bytes === 0 ? '' : b64(Buffer.alloc(bytes, 1));
+    expect(refusal(token(GOOD_HEADER, signature))).toBe('invalid_token');
+  });
+
+  it('refuses a token longer than the maximum before parsing it', () => {
+    const long = token({ ...GOOD_HEADER, pad: 'x'.repeat(5000) });
+    expect(() => inspectToken(long, MAX)).toThrow(
+      expect.objectContaining({ code: 'invalid_token', reason: 'token too long' }),
+    );
+  });
+});
+
+describe('parseSegment', () => {
+  it('decodes a base64url JSON object', () => {
+    expect(parseSegment(json({ a: 1 }))).toEqual({ a: 1 });
+  });
+
+  it.each(['null', '[]', '1', '"x"', 'nope'])('returns undefined for %s', (text) => {
+    expect(parseSegment(b64(text))).toBeUndefined();
+  });
+});

@@ -1,0 +1,84 @@
+import type { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { encodeEvent, revocationKeys } from '../src';
+import type { RevocationEvent } from '../src';
+import { TestTokenSigner } from '../src/testing';
+import { createProbeApp } from './test-app';
+import type { Adapter } from './test-app';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const AUDIENCE = 'probe-service';
+const signer = new TestTokenSigner('http://auth.test', AUDIENCE);
+
+describe.each<Adapter>(['fastify', 'express'])('revocation through the guard on %s', (adapter) => {
+  let app: INestApplication;
+  let redis: Redis;
+  let now: number;
+  const keys = revocationKeys(`test:${randomUUID()}:revocations`);
+  const publish = (event: RevocationEvent) =>
+    redis.xadd(keys.stream, '*', ...encodeEvent(event, 'epoch-1'));
+  const get = (path: string, token: string) =>
+    request(app.getHttpServer()).get(path).set('authorization', `Bearer ${token}`);
+
+  beforeAll(async () => {
+    now = Date.now();
+    redis = new Redis(REDIS_URL);
+    await redis.set(keys.epoch, 'epoch-1');
+    app = await createProbeApp(adapter, {
+      issuer: signer.issuer,
+      audience: AUDIENCE,
+      keys: signer.jwks,
+      revocation: { redis: REDIS_URL, streamKey: keys.stream, strictBudgetMs: 5000 },
+      clock: () => now,
+    });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await redis.del(keys.stream, keys.epoch);
+    await redis.quit();
+  });
+
+  it('refuses a revoked session with 401 session_revoked and the challenge on first use', async () => {
+    const sessionId = randomUUID();
+    await publish({ type: 'session', id: randomUUID(), sessionId, userId: 'u', at: now });
+    await delay(100);
+    const res = await get('/me', signer.token({ sessionId })).expect(401);
+    expect(res.body.code).toBe('session_revoked');
+    expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+  });
+
+  it('refuses a token once its session is revoked, although the token was cached', async () => {
+    const sessionId = randomUUID();
+    const token = signer.token({ sessionId });
+    await get('/me', token).expect(200);
+    await publish({ type: 'session', id: randomUUID(), sessionId, userId: 'u', at: now });
+    await delay(100);
+    const res = await get('/me', token).expect(401);
+    expect(res.body.code).toBe('session_revoked');
+    expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+  });
+
+  it('refuses a token carrying a role the user no longer has with token_stale', async () => {
+    const userId = randomUUID();
+    await publish({ type: 'user', id: randomUUID(), userId, role: 'user', at: now });
+    await delay(100);
+    const res = await get('/me', signer.token({ userId, role: 'admin' })).expect(401);
+    expect(res.body.code).toBe('token_stale');
+    await get('/me', signer.token({ userId, role: 'user' })).expect(200);
+  });
+
+  it('serves strict routes after a heartbeat and answers 503 with Retry-After once it is too old', async () => {
+    await publish({ type: 'heartbeat', at: now });
+    await delay(100);
+    await get('/strict', signer.token()).expect(200);
+    now += 5001;
+    const res = await get('/strict', signer.token()).expect(503);
+    expect(res.body.code).toBe('unavailable');
+    expect(res.headers['retry-after']).toBe('1');
+    await get('/me', signer.token()).expect(200);
+  });
+});
