@@ -19,7 +19,7 @@ const CONSTRAINTS = [
 
 function loadProjects() {
   const projects = [];
-  for (const dir of ['apps', 'libs', 'bench', 'examples']) {
+  for (const dir of ['apps', 'libs', 'bench', 'e2e', 'examples']) {
     const base = path.join(root, dir);
     if (!fs.existsSync(base)) continue;
     const candidates = fs.existsSync(path.join(base, 'package.json'))

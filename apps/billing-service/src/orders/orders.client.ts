@@ -1,0 +1,92 @@
+import { Logger } from '@nestjs/common';
+import { ApiError, unavailable } from '@hybrid-auth/platform';
+import type { ErrorCode } from '@hybrid-auth/platform';
+
+/** What billing needs of an order from orders-service's `GET /orders`. */
+export interface RemoteOrder {
+  id: string;
+  totalCents: number;
+}
+
+export interface OrdersClientOptions {
+  /** orders-service's base URL, without a trailing slash. */
+  url: string;
+  timeoutMs: number;
+}
+
+// orders-service verifies the forwarded token itself and may refuse it although we accepted
+// it: the token lacks orders-service's audience, the session's revocation reached orders
+// first, or the token expired in between. The caller then gets that same 401 code.
+const TOKEN_CODES: readonly ErrorCode[] = [
+  'missing_token',
+  'invalid_token',
+  'token_expired',
+  'session_revoked',
+  'token_stale',
+];
+const REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
+/**
+ * Reads the caller's orders from orders-service, on the caller's behalf (their own access
+ * token, forwarded). Apart from the list and a 401, every outcome (refused connection,
+ * timeout, 5xx, an unexpected body) is 503 `unavailable`, never a 500.
+ */
+export class OrdersClient {
+  private readonly logger = new Logger('OrdersClient');
+
+  constructor(private readonly options: OrdersClientOptions) {}
+
+  async listOrders(accessToken: string, requestId?: string): Promise<RemoteOrder[]> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      authorization: `Bearer ${accessToken}`,
+    };
+    if (requestId && REQUEST_ID.test(requestId)) headers['x-request-id'] = requestId;
+    let status: number;
+    let body: unknown;
+    try {
+      const response = await fetch(`${this.options.url}/orders`, {
+        headers,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      status = response.status;
+      body = await response.json().catch(() => undefined);
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+    if (status === 401) throw refusal(body);
+    if (status !== 200 || !isOrderList(body)) {
+      throw this.unavailable(new Error(`orders-service answered ${status} with an unusable body`));
+    }
+    return body.map(({ id, totalCents }) => ({ id, totalCents }));
+  }
+
+  private unavailable(cause: unknown): ApiError {
+    this.logger.warn(`orders could not be read: ${cause instanceof Error ? cause.message : cause}`);
+    return unavailable('Orders are unavailable; try again shortly', cause);
+  }
+}
+
+/** orders-service's 401, passed through with its code (anything unexpected: invalid_token). */
+function refusal(body: unknown): ApiError {
+  const { code, message } = (body ?? {}) as { code?: unknown; message?: unknown };
+  const known = TOKEN_CODES.find((c) => c === code) ?? 'invalid_token';
+  const text = typeof message === 'string' ? message.slice(0, 200) : 'The access token was refused';
+  return new ApiError(401, known, text, {
+    headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+  });
+}
+
+function isOrderList(body: unknown): body is RemoteOrder[] {
+  return (
+    Array.isArray(body) &&
+    body.every(
+      (order: Partial<RemoteOrder> | null) =>
+        typeof order === 'object' &&
+        order !== null &&
+        typeof order.id === 'string' &&
+        Number.isSafeInteger(order.totalCents) &&
+        (order.totalCents as number) >= 0,
+    )
+  );
+}

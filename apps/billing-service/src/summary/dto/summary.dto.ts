@@ -1,0 +1,8 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class SummaryDto {
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty({ example: 3 }) orderCount!: number;
+  @ApiProperty({ example: 9150, description: 'Sum of every order total, in cents' })
+  totalCents!: number;
+}

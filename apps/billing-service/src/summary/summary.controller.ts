@@ -1,0 +1,32 @@
+import { Controller, Get, Headers } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AccessToken, CurrentUser } from '@hybrid-auth/auth-guard';
+import type { AuthUser } from '@hybrid-auth/auth-guard';
+import { ApiAuthenticated } from '@hybrid-auth/platform';
+import { SummaryDto } from './dto/summary.dto';
+import { SummaryService } from './summary.service';
+
+@ApiTags('billing')
+@ApiAuthenticated()
+@Controller('billing')
+export class SummaryController {
+  constructor(private readonly summaries: SummaryService) {}
+
+  @Get('summary')
+  @ApiOperation({
+    summary: "The caller's order count and total, from orders-service",
+    description:
+      'Strict: 503 `unavailable` while revocation news may be stale, or while orders-service ' +
+      'is down or slower than ORDERS_TIMEOUT_MS. A 401 from orders-service is passed through ' +
+      'with its code.',
+  })
+  @ApiHeader({ name: 'X-Request-Id', required: false, description: 'Passed on to orders-service' })
+  @ApiOkResponse({ type: SummaryDto })
+  summary(
+    @CurrentUser() user: AuthUser,
+    @AccessToken() accessToken: string,
+    @Headers('x-request-id') requestId?: string,
+  ): Promise<SummaryDto> {
+    return this.summaries.summarize(user.userId, accessToken, requestId);
+  }
+}

@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { ConfigError, runService } from '@hybrid-auth/platform';
+import { AppModule } from './app.module';
+import { loadCatalogConfig } from './config/catalog.config';
+
+async function main(): Promise<void> {
+  const config = loadCatalogConfig(process.env);
+  await runService(AppModule.register(config), config.http, {
+    name: 'catalog-service',
+    description: 'Products of hybrid-auth: public reads, admin writes.',
+    version: '0.1.0',
+  });
+}
+
+main().catch((error: unknown) => {
+  // A configuration problem names the variable; anything else is a start-up failure.
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

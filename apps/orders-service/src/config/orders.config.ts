@@ -1,0 +1,36 @@
+import type { AuthGuardModuleOptions } from '@hybrid-auth/auth-guard';
+import { EnvReader, readGuardConfig, readHttpConfig } from '@hybrid-auth/platform';
+import type { HttpConfig } from '@hybrid-auth/platform';
+
+export const ORDERS_CONFIG = Symbol('ORDERS_CONFIG');
+
+export interface OrdersConfig {
+  http: HttpConfig;
+  /** orders-service's own PostgreSQL database: never the auth database. */
+  databaseUrl: string;
+  /** AuthGuardModule options: a JWKS URL in production; tests swap in static `keys`. */
+  guard: AuthGuardModuleOptions;
+  /** Where products are priced: catalog-service's base URL and how long to wait for it. */
+  catalog: { url: string; timeoutMs: number };
+}
+
+/** Reads and validates every variable at once; throws a ConfigError naming each bad one. */
+export function loadOrdersConfig(env: Record<string, string | undefined>): OrdersConfig {
+  const read = new EnvReader(env);
+  // The Redis URL already sits inside the guard's revocation options.
+  const { redisUrl: _redisUrl, ...guard } = readGuardConfig(read, { audience: 'orders-service' });
+  const config: OrdersConfig = {
+    http: readHttpConfig(read, 3002),
+    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    guard,
+    catalog: {
+      url: read
+        .url('CATALOG_URL', ['http:', 'https:'], 'http://127.0.0.1:3001')
+        .replace(/\/+$/, ''),
+      // Short: a client waiting on an order should hear "try again" rather than hang.
+      timeoutMs: read.int('CATALOG_TIMEOUT_MS', { default: 2000, min: 100, max: 30_000 }),
+    },
+  };
+  read.done();
+  return config;
+}

@@ -1,0 +1,20 @@
+import { Injectable } from '@nestjs/common';
+import type { OnModuleInit } from '@nestjs/common';
+import { ReadinessRegistry } from '@hybrid-auth/platform';
+import { DataSource } from 'typeorm';
+
+/** Ready when PostgreSQL answers: without it no order can be read or placed. */
+@Injectable()
+export class DatabaseReadiness implements OnModuleInit {
+  constructor(
+    private readonly registry: ReadinessRegistry,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register('database', async () => {
+      await this.dataSource.query('SELECT 1');
+      return { status: 'ok' };
+    });
+  }
+}
