@@ -29,6 +29,8 @@ export interface AuthTestApp {
   clock: TestClock;
   db: TestDatabase;
   dataSource: DataSource;
+  /** The address the app sees for requests without their own X-Forwarded-For. */
+  clientIp: string;
   http: () => ReturnType<typeof request>;
   /** Closes the app; drops the database unless `keepDatabase`. */
   close(options?: { keepDatabase?: boolean }): Promise<void>;
@@ -36,50 +38,95 @@ export interface AuthTestApp {
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+// Every e2e suite imports this file. Tests boot apps (some twice, for restarts) against the
+// shared PostgreSQL and Redis on two cores next to other suites: 5 s is too tight under load.
+jest.setTimeout(30_000);
+
+/** A random address from 198.18.0.0/15 (reserved for testing): one per app unless given. */
+export const randomIp = () => {
+  const [a, b, c] = randomBytes(3);
+  return `198.${18 + (a & 1)}.${b}.${c}`;
+};
+
 /**
  * Boots the real AppModule on Fastify against a fresh PostgreSQL database (or `db`, to
  * restart on the same data) and the machine's Redis, with the same pipeline as main.ts.
  */
 export async function startAuthApp(
   env: Record<string, string> = {},
-  options: { db?: TestDatabase; clock?: TestClock } = {},
+  options: { db?: TestDatabase; clock?: TestClock; clientIp?: string } = {},
 ): Promise<AuthTestApp> {
   const db = options.db ?? (await createTestDatabase('auth'));
   const clock = options.clock ?? new TestClock();
-  const config = loadAuthConfig({
-    DATABASE_URL: db.url,
-    REDIS_URL,
-    AUTH_ISSUER: 'http://auth.test',
-    // Each suite its own Redis keys, so suites running in parallel never see each other.
-    AUTH_REVOCATION_STREAM: `test:${randomBytes(4).toString('hex')}:revocations`,
-    LOG_LEVEL: 'error',
-    ...env,
-  });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] })
-    .overrideProvider(CLOCK)
-    .useValue(clock)
-    .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(
-    createFastifyAdapter(config.http),
-    {
-      logger: ['error'],
-    },
-  );
-  configureApp(app, config.http, { name: 'auth-service', description: 'test', version: 'test' });
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  const clientIp = options.clientIp ?? randomIp();
+  let config: AuthConfig;
+  let app: NestFastifyApplication;
+  try {
+    config = loadAuthConfig({
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      AUTH_ISSUER: 'http://auth.test',
+      // Each suite its own Redis keys, so suites running in parallel never see each other.
+      AUTH_REVOCATION_STREAM: `test:${randomBytes(4).toString('hex')}:revocations`,
+      // supertest connects from loopback, which is trusted as a proxy: see boot().
+      HTTP_TRUST_PROXY: 'loopback',
+      LOG_LEVEL: 'error',
+      ...env,
+    });
+    app = await boot(config, clock, clientIp);
+  } catch (error) {
+    // A failed start leaves no database behind.
+    if (!options.db) await db.drop();
+    throw error;
+  }
   return {
     app,
     config,
     clock,
     db,
     dataSource: app.get(DataSource),
+    clientIp,
     http: () => request(app.getHttpServer()),
     async close({ keepDatabase = false } = {}) {
       await app.close();
       if (!keepDatabase) await db.drop();
     },
   };
+}
+
+async function boot(
+  config: AuthConfig,
+  clock: TestClock,
+  clientIp: string,
+): Promise<NestFastifyApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] })
+    .overrideProvider(CLOCK)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    createFastifyAdapter(config.http),
+    { logger: ['error'] },
+  );
+  configureApp(app, config.http, { name: 'auth-service', description: 'test', version: 'test' });
+  // Failed-login counters are per client IP in the shared Redis: every app gets its own
+  // address (as if behind a proxy), so suites, reruns and other teams never share a counter.
+  // A test that sets X-Forwarded-For itself keeps it.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, _reply, done) => {
+      request.raw.headers['x-forwarded-for'] ??= clientIp;
+      done();
+    });
+  try {
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    return app;
+  } catch (error) {
+    // A failed start must not leave connections open: Jest would never exit.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 let counter = 0;

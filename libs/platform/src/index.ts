@@ -15,6 +15,8 @@ export {
   REDACTED_FIELDS,
 } from './http/create-app';
 export type { ServiceDescription } from './http/create-app';
+export { currentRequestId, requestIdFrom } from './http/request-context';
+export { ServiceLogger } from './http/service-logger';
 export { ReadinessRegistry } from './health/readiness.registry';
 export type { CheckResult, CheckStatus, ReadinessCheck } from './health/readiness.registry';
 export { MetricsService } from './metrics/metrics.service';

@@ -92,12 +92,14 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    // `null` counts as absent, like a missing field: a token that came from the HttpOnly
+    // cookie must go back only as a cookie, never in a body a page script can read.
+    const fromBody = dto.refreshToken ?? undefined;
     const fromCookie = this.refreshCookie(request);
-    const presented = dto.refreshToken ?? fromCookie;
-    const result = await this.auth.refresh(presented, clientInfo(request));
+    const result = await this.auth.refresh(fromBody ?? fromCookie, clientInfo(request));
     const cookieMode =
       request.headers['x-auth-mode'] === 'cookie' ||
-      (dto.refreshToken === undefined && fromCookie !== undefined);
+      (fromBody === undefined && fromCookie !== undefined);
     return this.respond(result, reply, cookieMode);
   }
 

@@ -2,11 +2,22 @@ import { Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe } from 
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '@hybrid-auth/auth-guard';
 import type { AuthUser } from '@hybrid-auth/auth-guard';
-import { ApiAuthenticated, ApiErrors, notFound } from '@hybrid-auth/platform';
+import { ApiAuthenticated, ApiError, ApiErrors, notFound } from '@hybrid-auth/platform';
 import { CLOCK } from '../clock';
 import type { Clock } from '../clock';
 import { SessionsService } from '../sessions/sessions.service';
 import { SessionDto } from './dto/responses.dto';
+
+/** A malformed id is a validation failure like any other: 400 with a `details` entry. */
+function parseSessionId(): ParseUUIDPipe {
+  return new ParseUUIDPipe({
+    version: '4',
+    exceptionFactory: () =>
+      new ApiError(400, 'validation_failed', 'Request validation failed', {
+        details: [{ field: 'id', problems: ['id must be a UUID'] }],
+      }),
+  });
+}
 
 @ApiTags('sessions')
 @ApiAuthenticated()
@@ -38,7 +49,7 @@ export class SessionsController {
   @ApiErrors({ 400: ['validation_failed'], 404: ['not_found'] })
   async remove(
     @CurrentUser() user: AuthUser,
-    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @Param('id', parseSessionId()) id: string,
   ): Promise<void> {
     const found = await this.sessions.revoke(user.userId, id, 'deleted', this.clock.now());
     if (!found) throw notFound('Session');

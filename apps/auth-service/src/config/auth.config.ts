@@ -31,6 +31,8 @@ export interface AuthConfig {
 }
 
 const PLACEHOLDERS = /^(change-?me|secret|password|test|example|placeholder|x+)$/i;
+/** RFC 6265 cookie-name token: anything else makes every cookie-mode answer fail. */
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 export function loadAuthConfig(env: Record<string, string | undefined>): AuthConfig {
   const read = new EnvReader(env);
@@ -52,6 +54,9 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
   }
   const adminEmail = read.optionalString('AUTH_BOOTSTRAP_ADMIN_EMAIL');
   const adminPassword = read.optionalString('AUTH_BOOTSTRAP_ADMIN_PASSWORD');
+  if (adminEmail !== undefined && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) {
+    read.fail('AUTH_BOOTSTRAP_ADMIN_EMAIL must be an email address');
+  }
   if ((adminEmail === undefined) !== (adminPassword === undefined)) {
     read.fail('AUTH_BOOTSTRAP_ADMIN_EMAIL and AUTH_BOOTSTRAP_ADMIN_PASSWORD must be set together');
   }
@@ -100,6 +105,12 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
     },
     revocationStream: read.string('AUTH_REVOCATION_STREAM', 'auth:revocations'),
   };
+  const { accessName, refreshName } = config.cookies;
+  if (!COOKIE_NAME.test(accessName)) read.fail('AUTH_ACCESS_COOKIE is not a valid cookie name');
+  if (!COOKIE_NAME.test(refreshName)) read.fail('AUTH_REFRESH_COOKIE is not a valid cookie name');
+  if (accessName === refreshName) {
+    read.fail('AUTH_ACCESS_COOKIE and AUTH_REFRESH_COOKIE must name different cookies');
+  }
   if (production && !config.cookies.secure) {
     read.fail('AUTH_COOKIE_SECURE=false is for plain-http development; refusing in production');
   }

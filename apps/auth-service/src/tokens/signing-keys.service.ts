@@ -24,6 +24,7 @@ export class SigningKeysService implements KeySource, OnModuleInit, OnModuleDest
   private keys!: SigningKeySet;
   private fileVersion = '';
   private timer: NodeJS.Timeout | undefined;
+  private loaded: Promise<void> | undefined;
   private readonly onHangup = () => void this.reloadFile();
 
   constructor(
@@ -31,7 +32,16 @@ export class SigningKeysService implements KeySource, OnModuleInit, OnModuleDest
     private readonly secrets: ServerSecrets,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  /**
+   * Nest calls this hook for every module that holds the instance, and this one is also the
+   * guard's key source: load once, or each call would add a SIGHUP handler and a timer.
+   */
+  onModuleInit(): Promise<void> {
+    this.loaded ??= this.load();
+    return this.loaded;
+  }
+
+  private async load(): Promise<void> {
     if (!this.config.signingKeysFile) {
       const stored = await this.secrets.getOrCreate('signing-key', () =>
         JSON.stringify({ keys: [generatePrivateJwk()] }),

@@ -1,4 +1,11 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+} from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { PublicJwk } from '@hybrid-auth/auth-guard';
 
@@ -76,5 +83,11 @@ export function parseSigningKeys(document: unknown, source: string): SigningKeyS
     key: { kty: 'EC', crv: 'P-256', x: String(first.x), y: String(first.y), d: first.d },
     format: 'jwk',
   });
+  // Node accepts a "d" that belongs to another key: the service would then sign every token
+  // with a key nobody can verify. A probe signature proves the pair.
+  const probe = Buffer.from('hybrid-auth signing key check');
+  if (!verify('sha256', probe, published[0].publicKey, sign('sha256', probe, privateKey))) {
+    throw new Error(`${source}: key 1 has a private part "d" that does not match its x and y`);
+  }
   return { signing: { kid: published[0].kid, privateKey }, published };
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ApiError, unavailable } from '@hybrid-auth/platform';
+import { ApiError, currentRequestId, unavailable } from '@hybrid-auth/platform';
 import type { ErrorCode } from '@hybrid-auth/platform';
 
 /** What billing needs of an order from orders-service's `GET /orders`. */
@@ -41,7 +41,9 @@ export class OrdersClient {
       accept: 'application/json',
       authorization: `Bearer ${accessToken}`,
     };
-    if (requestId && REQUEST_ID.test(requestId)) headers['x-request-id'] = requestId;
+    // The id of the request being served (ours or the caller's), so logs line up across services.
+    const forwarded = currentRequestId() ?? requestId;
+    if (forwarded && REQUEST_ID.test(forwarded)) headers['x-request-id'] = forwarded;
     let status: number;
     let body: unknown;
     try {

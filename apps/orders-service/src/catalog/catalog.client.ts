@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { unavailable } from '@hybrid-auth/platform';
+import { currentRequestId, unavailable } from '@hybrid-auth/platform';
 
 export interface CatalogProduct {
   id: string;
@@ -30,7 +30,9 @@ export class CatalogClient {
   /** The product, or null when catalog-service says it does not exist. */
   async findProduct(id: string, requestId?: string): Promise<CatalogProduct | null> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (requestId && REQUEST_ID.test(requestId)) headers['x-request-id'] = requestId;
+    // The id of the request being served (ours or the caller's), so logs line up across services.
+    const forwarded = currentRequestId() ?? requestId;
+    if (forwarded && REQUEST_ID.test(forwarded)) headers['x-request-id'] = forwarded;
     try {
       const response = await fetch(
         `${this.options.url}/catalog/products/${encodeURIComponent(id)}`,

@@ -15,6 +15,9 @@ const isNumericDate = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0;
 const isId = (value: unknown): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= 64;
+/** `sub` and `sid` are UUIDs (API.md); anything else never came from auth-service. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
 /**
  * Every claim checked, whatever the signature library already did: the signature proves
@@ -35,8 +38,8 @@ export function checkClaims(payload: unknown, rules: ClaimRules): AuthUser {
   if (!Array.isArray(audiences) || !audiences.includes(rules.audience)) {
     throw authError('invalid_token', 'aud');
   }
-  if (!isId(sub)) throw authError('invalid_token', 'sub');
-  if (!isId(sid)) throw authError('invalid_token', 'sid');
+  if (!isUuid(sub)) throw authError('invalid_token', 'sub');
+  if (!isUuid(sid)) throw authError('invalid_token', 'sid');
   if (!isId(jti)) throw authError('invalid_token', 'jti');
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
     throw authError('invalid_token', 'role');

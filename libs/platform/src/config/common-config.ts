@@ -17,11 +17,19 @@ export interface HttpConfig {
 
 export function readHttpConfig(env: EnvReader, defaultPort: number): HttpConfig {
   const trustProxy = env.list('HTTP_TRUST_PROXY', []);
+  const trustedOrigins = env.list('HTTP_TRUSTED_ORIGINS', []);
+  for (const origin of trustedOrigins) {
+    if (!/^https?:\/\/[^/?#\s]+$/i.test(origin)) {
+      env.fail(
+        `HTTP_TRUSTED_ORIGINS must list origins like https://app.example.com, got "${origin}"`,
+      );
+    }
+  }
   return {
     port: env.int('PORT', { default: defaultPort, min: 0, max: 65535 }),
     host: env.string('HTTP_HOST', '0.0.0.0'),
     trustProxy: trustProxy.length === 0 ? false : trustProxy,
-    trustedOrigins: env.list('HTTP_TRUSTED_ORIGINS', []),
+    trustedOrigins,
     bodyLimitBytes: env.int('HTTP_BODY_LIMIT', {
       default: 16 * 1024,
       min: 1024,

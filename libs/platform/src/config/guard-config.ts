@@ -5,7 +5,7 @@ import type { EnvReader } from './env-reader';
  * The guard settings of a downstream service, from the variables of API.md:
  * AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWKS_URL, REDIS_URL, plus the longest token lifetime
  * (AUTH_ACCESS_TOKEN_TTL, as configured on auth-service), the clock leeway, the access
- * cookie name and, for strict services, the staleness budget.
+ * cookie name, the JWKS refresh interval and, for strict services, the staleness budget.
  */
 export function readGuardConfig(
   read: EnvReader,
@@ -30,6 +30,15 @@ export function readGuardConfig(
     }),
     clockLeewaySeconds: read.int('AUTH_CLOCK_LEEWAY', { default: 30, min: 0, max: 60 }),
     cookieName: read.string('AUTH_ACCESS_COOKIE', 'access_token'),
+    // How often the public keys are refetched: after a key is added, it may sign only once
+    // every guard has refetched (see README, "Rotate signing keys").
+    jwks: {
+      refreshIntervalSeconds: read.int('AUTH_JWKS_REFRESH_SECONDS', {
+        default: 300,
+        min: 1,
+        max: 86_400,
+      }),
+    },
     strict,
     redisUrl,
     revocation: redisUrl

@@ -32,13 +32,16 @@ const UNAVAILABLE_MESSAGE =
   /Connection terminated|timeout exceeded when trying to connect|Connection is closed|connect ECONNREFUSED/i;
 
 export function isDependencyUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  // Duck-typed: errors from another realm (Node's net module seen from a test VM) fail instanceof.
+  if (typeof error !== 'object' || error === null || typeof (error as Error).message !== 'string')
+    return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (UNAVAILABLE_ERRNO.has(code) || /^(08|57P)/.test(code))) {
     return true;
   }
-  if (UNAVAILABLE_MESSAGE.test(error.message)) return true;
-  return error.cause !== undefined && error.cause !== error && isDependencyUnavailable(error.cause);
+  if (UNAVAILABLE_MESSAGE.test((error as Error).message)) return true;
+  const cause = (error as Error).cause;
+  return cause !== undefined && cause !== error && isDependencyUnavailable(cause);
 }
 
 /**
@@ -55,14 +58,19 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const { status, body, headers } = this.toResponse(exception);
     if (status >= 500) {
       const request = host.switchToHttp().getRequest<{ method?: string; url?: string }>();
-      this.logger.error({
-        msg: 'request failed',
+      const entry = {
         status,
         code: body.code,
         method: request.method,
         path: request.url?.split('?')[0],
-        error: describe(exception),
-      });
+      };
+      if (exception instanceof HttpException) {
+        // A deliberate answer (a dependency is down): its cause is worth a line, not a stack.
+        const cause = exception.cause instanceof Error ? exception.cause.message : undefined;
+        this.logger.warn({ msg: 'request refused', ...entry, cause });
+      } else {
+        this.logger.error({ msg: 'request failed', ...entry, error: describe(exception) });
+      }
     }
     for (const [name, value] of Object.entries(headers)) reply.header(name, value);
     reply.status(status).send(body);

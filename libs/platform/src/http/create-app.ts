@@ -1,4 +1,4 @@
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -7,6 +7,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { HttpConfig } from '../config/common-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { ApiExceptionFilter } from './api-exception.filter';
+import { installJsonOnly } from './json-only';
+import { installRequestContext, requestIdFrom } from './request-context';
+import { ServiceLogger } from './service-logger';
 import { createValidationPipe } from './validation';
 
 export interface ServiceDescription {
@@ -38,7 +41,7 @@ const LEVELS: Record<HttpConfig['logLevel'], LogLevel[]> = {
 };
 
 export function createLogger(http: Pick<HttpConfig, 'logFormat' | 'logLevel'>, name: string) {
-  return new ConsoleLogger({
+  return new ServiceLogger(name, {
     json: http.logFormat === 'json',
     colors: http.logFormat === 'pretty' && process.stdout.isTTY,
     prefix: name,
@@ -55,6 +58,8 @@ export function createFastifyAdapter(http: HttpConfig): FastifyAdapter {
     routerOptions: { maxParamLength: 256 },
     // Requests that never finish must not pin a connection (slowloris).
     requestTimeout: 30_000,
+    genReqId: (request: { headers: Record<string, unknown> }) =>
+      requestIdFrom(request.headers['x-request-id']),
   });
 }
 
@@ -76,6 +81,8 @@ export function configureApp(
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
   app.enableCsrfProtection({ trustedOrigins: http.trustedOrigins });
+  installRequestContext(app.getHttpAdapter().getInstance());
+  installJsonOnly(app.getHttpAdapter().getInstance());
   installRequestMetrics(app);
   setupDocs(app, service);
 }

@@ -1,0 +1,171 @@
+import { ConfigError } from '@hybrid-auth/platform';
+import { loadAuthConfig } from './auth.config';
+
+const BASE = { DATABASE_URL: 'postgres://auth@db.internal:5432/auth' };
+
+/** The ConfigError thrown for `env`, or a failure when the configuration is accepted. */
+function problemsOf(env: Record<string, string | undefined>): readonly string[] {
+  try {
+    loadAuthConfig({ ...BASE, ...env });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadAuthConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadAuthConfig(BASE);
+    expect(config).toMatchObject({
+      production: false,
+      databaseUrl: BASE.DATABASE_URL,
+      redisUrl: undefined,
+      issuer: 'hybrid-auth',
+      ownAudience: 'auth-service',
+      accessTokenTtl: 900,
+      refreshTokenTtl: 2_592_000,
+      refreshReuseGrace: 10,
+      clockLeewaySeconds: 30,
+      signingKeysFile: undefined,
+      refreshTokenKey: undefined,
+      bootstrapAdmin: undefined,
+      cookies: { secure: true, accessName: 'access_token', refreshName: 'refresh_token' },
+      loginThrottle: { maxPerAccount: 10, maxPerIp: 100, windowSeconds: 900 },
+      revocationStream: 'auth:revocations',
+    });
+    expect(config.http.port).toBe(3000);
+    expect(config.audiences).toEqual([
+      'catalog-service',
+      'orders-service',
+      'billing-service',
+      'auth-service',
+    ]);
+  });
+
+  it('reads every variable it is given', () => {
+    const key = Buffer.alloc(32, 1).toString('base64url');
+    const config = loadAuthConfig({
+      ...BASE,
+      PORT: '4000',
+      REDIS_URL: 'redis://cache:6379',
+      AUTH_ISSUER: 'https://auth.example',
+      AUTH_AUDIENCES: ' shop , orders ,auth-service',
+      AUTH_ACCESS_TOKEN_TTL: '600',
+      AUTH_REFRESH_TOKEN_TTL: '86400',
+      AUTH_REFRESH_REUSE_GRACE: '0',
+      AUTH_CLOCK_LEEWAY: '5',
+      AUTH_SIGNING_KEYS_FILE: '/run/secrets/jwks.json',
+      AUTH_REFRESH_TOKEN_KEY: key,
+      AUTH_COOKIE_SECURE: 'false',
+      AUTH_BOOTSTRAP_ADMIN_EMAIL: 'root@example.com',
+      AUTH_BOOTSTRAP_ADMIN_PASSWORD: 'long enough password',
+      AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+      AUTH_LOGIN_MAX_FAILURES_PER_IP: '7',
+      AUTH_LOGIN_THROTTLE_WINDOW: '60',
+    });
+    expect(config).toMatchObject({
+      redisUrl: 'redis://cache:6379',
+      issuer: 'https://auth.example',
+      audiences: ['shop', 'orders', 'auth-service'],
+      accessTokenTtl: 600,
+      refreshTokenTtl: 86_400,
+      refreshReuseGrace: 0,
+      clockLeewaySeconds: 5,
+      signingKeysFile: '/run/secrets/jwks.json',
+      cookies: { secure: false },
+      bootstrapAdmin: { email: 'root@example.com', password: 'long enough password' },
+      loginThrottle: { maxPerAccount: 3, maxPerIp: 7, windowSeconds: 60 },
+    });
+    expect(config.http.port).toBe(4000);
+    expect(config.refreshTokenKey).toEqual(Buffer.alloc(32, 1));
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadAuthConfig({ ...BASE, AUTH_ACCESS_TOKEN_TTL: '', REDIS_URL: ' ' })).toMatchObject({
+      accessTokenTtl: 900,
+      redisUrl: undefined,
+    });
+  });
+
+  it.each([
+    ['DATABASE_URL', undefined],
+    ['DATABASE_URL', 'mysql://db/auth'],
+    ['DATABASE_URL', 'not a url'],
+    ['REDIS_URL', 'http://cache:6379'],
+    ['PORT', '70000'],
+    ['LOG_LEVEL', 'verbose'],
+    ['AUTH_ACCESS_TOKEN_TTL', 'soon'],
+    ['AUTH_ACCESS_TOKEN_TTL', '1.5'],
+    ['AUTH_ACCESS_TOKEN_TTL', '29'],
+    ['AUTH_ACCESS_TOKEN_TTL', '86401'],
+    ['AUTH_REFRESH_TOKEN_TTL', '59'],
+    ['AUTH_REFRESH_REUSE_GRACE', '-1'],
+    ['AUTH_REFRESH_REUSE_GRACE', '301'],
+    ['AUTH_CLOCK_LEEWAY', '61'],
+    ['AUTH_SIGNING_KEYS_RELOAD', 'hourly'],
+    ['AUTH_JWKS_MAX_AGE', '-5'],
+    ['AUTH_COOKIE_SECURE', 'maybe'],
+    ['AUTH_ACCESS_COOKIE', 'access token'],
+    ['AUTH_REFRESH_COOKIE', 'refresh;token'],
+    ['AUTH_AUDIENCES', ' , '],
+    ['AUTH_REFRESH_TOKEN_KEY', 'c2hvcnQ'],
+    ['AUTH_REFRESH_TOKEN_KEY', 'x'.repeat(64)],
+    ['AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT', '0'],
+    ['AUTH_LOGIN_MAX_FAILURES_PER_IP', 'many'],
+    ['AUTH_LOGIN_THROTTLE_WINDOW', '0'],
+  ])('refuses %s=%j with a ConfigError naming it', (name, value) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems.join('\n')).toContain(name);
+  });
+
+  it('refuses the same name for the access and the refresh cookie', () => {
+    const problems = problemsOf({ AUTH_ACCESS_COOKIE: 'token', AUTH_REFRESH_COOKIE: 'token' });
+    expect(problems.join('\n')).toMatch(/AUTH_ACCESS_COOKIE.*AUTH_REFRESH_COOKIE/);
+  });
+
+  it.each([
+    [{ AUTH_BOOTSTRAP_ADMIN_EMAIL: 'root@example.com' }, 'AUTH_BOOTSTRAP_ADMIN_PASSWORD'],
+    [{ AUTH_BOOTSTRAP_ADMIN_PASSWORD: 'long enough password' }, 'AUTH_BOOTSTRAP_ADMIN_EMAIL'],
+    [
+      { AUTH_BOOTSTRAP_ADMIN_EMAIL: 'root@example.com', AUTH_BOOTSTRAP_ADMIN_PASSWORD: 'short' },
+      'AUTH_BOOTSTRAP_ADMIN_PASSWORD',
+    ],
+    [
+      { AUTH_BOOTSTRAP_ADMIN_EMAIL: 'root', AUTH_BOOTSTRAP_ADMIN_PASSWORD: 'long enough password' },
+      'AUTH_BOOTSTRAP_ADMIN_EMAIL',
+    ],
+  ])('refuses an incomplete or invalid bootstrap admin %j', (env, name) => {
+    expect(problemsOf(env).join('\n')).toContain(name);
+  });
+
+  it('names every wrong variable at once', () => {
+    const problems = problemsOf({ AUTH_ACCESS_TOKEN_TTL: 'x', REDIS_URL: 'ftp://r', PORT: '-1' });
+    expect(problems).toHaveLength(3);
+    for (const name of ['AUTH_ACCESS_TOKEN_TTL', 'REDIS_URL', 'PORT']) {
+      expect(problems.some((p) => p.includes(name))).toBe(true);
+    }
+  });
+
+  describe('in production (NODE_ENV=production)', () => {
+    const PROD = { NODE_ENV: 'production' };
+
+    it('refuses AUTH_COOKIE_SECURE=false', () => {
+      const problems = problemsOf({ ...PROD, AUTH_COOKIE_SECURE: 'false' });
+      expect(problems.join('\n')).toContain('AUTH_COOKIE_SECURE');
+    });
+
+    it('refuses a placeholder bootstrap admin password', () => {
+      const problems = problemsOf({
+        ...PROD,
+        AUTH_BOOTSTRAP_ADMIN_EMAIL: 'root@example.com',
+        AUTH_BOOTSTRAP_ADMIN_PASSWORD: 'changeme',
+      });
+      expect(problems.join('\n')).toContain('AUTH_BOOTSTRAP_ADMIN_PASSWORD');
+    });
+
+    it('accepts a complete, real configuration', () => {
+      expect(loadAuthConfig({ ...BASE, ...PROD }).production).toBe(true);
+    });
+  });
+});

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+
+/**
+ * Every API body is JSON. Nest's Fastify adapter also parses form bodies, which would let a
+ * cross-site HTML form reach a handler without a CORS preflight: a body of any other type
+ * is refused up front with 415 `unsupported_media_type`.
+ */
+export function installJsonOnly(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (SAFE.has(request.method)) return done();
+    const length = request.headers['content-length'];
+    const hasBody =
+      (length !== undefined && length !== '0') ||
+      request.headers['transfer-encoding'] !== undefined;
+    const type = request.headers['content-type'];
+    if (!hasBody || (typeof type === 'string' && JSON_TYPE.test(type))) return done();
+    reply
+      .code(415)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send({ code: 'unsupported_media_type', message: 'Send the body as application/json' });
+  });
+}
