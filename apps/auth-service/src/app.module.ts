@@ -13,6 +13,7 @@ import type { AuthConfig } from './config/auth.config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database.module';
 import { AuthReadiness } from './health/auth-readiness';
+import { AuthMetricsModule } from './metrics/auth-metrics';
 import { RedisModule } from './redis/redis.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { SigningKeysService } from './tokens/signing-keys.service';
@@ -26,6 +27,7 @@ export class AppModule {
       imports: [
         ConfigModule.register(config),
         PlatformModule,
+        AuthMetricsModule,
         DatabaseModule,
         RedisModule,
         TokensModule,

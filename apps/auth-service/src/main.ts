@@ -1,15 +1,12 @@
 import 'reflect-metadata';
 import { ConfigError, runService } from '@hybrid-auth/platform';
 import { AppModule } from './app.module';
+import { SERVICE } from './service';
 import { loadAuthConfig } from './config/auth.config';
 
 async function main(): Promise<void> {
   const config = loadAuthConfig(process.env);
-  await runService(AppModule.register(config), config.http, {
-    name: 'auth-service',
-    description: 'Users, refresh sessions, signing keys and revocation events of hybrid-auth.',
-    version: '0.1.0',
-  });
+  await runService(AppModule.register(config), config.http, SERVICE);
 }
 
 main().catch((error: unknown) => {

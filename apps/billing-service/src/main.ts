@@ -1,16 +1,12 @@
 import 'reflect-metadata';
 import { ConfigError, runService } from '@hybrid-auth/platform';
 import { AppModule } from './app.module';
+import { SERVICE } from './service';
 import { loadBillingConfig } from './config/billing.config';
 
 async function main(): Promise<void> {
   const config = loadBillingConfig(process.env);
-  await runService(AppModule.register(config), config.http, {
-    name: 'billing-service',
-    description:
-      'Billing summaries of hybrid-auth users; strict: refuses while revocation news may be stale.',
-    version: '0.1.0',
-  });
+  await runService(AppModule.register(config), config.http, SERVICE);
 }
 
 main().catch((error: unknown) => {

@@ -1,15 +1,12 @@
 import 'reflect-metadata';
 import { ConfigError, runService } from '@hybrid-auth/platform';
 import { AppModule } from './app.module';
+import { SERVICE } from './service';
 import { loadCatalogConfig } from './config/catalog.config';
 
 async function main(): Promise<void> {
   const config = loadCatalogConfig(process.env);
-  await runService(AppModule.register(config), config.http, {
-    name: 'catalog-service',
-    description: 'Products of hybrid-auth: public reads, admin writes.',
-    version: '0.1.0',
-  });
+  await runService(AppModule.register(config), config.http, SERVICE);
 }
 
 main().catch((error: unknown) => {

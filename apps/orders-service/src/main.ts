@@ -1,16 +1,12 @@
 import 'reflect-metadata';
 import { ConfigError, runService } from '@hybrid-auth/platform';
 import { AppModule } from './app.module';
+import { SERVICE } from './service';
 import { loadOrdersConfig } from './config/orders.config';
 
 async function main(): Promise<void> {
   const config = loadOrdersConfig(process.env);
-  await runService(AppModule.register(config), config.http, {
-    name: 'orders-service',
-    description:
-      'Orders of hybrid-auth users, each visible to its owner only, priced by catalog-service.',
-    version: '0.1.0',
-  });
+  await runService(AppModule.register(config), config.http, SERVICE);
 }
 
 main().catch((error: unknown) => {

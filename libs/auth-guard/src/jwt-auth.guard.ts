@@ -17,6 +17,7 @@ interface GuardedRequest {
 }
 
 type Outcome = 'ok' | AuthError['code'] | 'error';
+const REFUSAL_LOG_WINDOW_MS = 10_000;
 type Targets = [
   ReturnType<ExecutionContext['getHandler']>,
   ReturnType<ExecutionContext['getClass']>,
@@ -34,6 +35,8 @@ type Targets = [
 export class JwtAuthGuard implements CanActivate {
   private readonly logger = new Logger('JwtAuthGuard');
   readonly outcomes = new Map<Outcome, number>();
+  private readonly refusals = new Map<Outcome, number>();
+  private windowStart = 0;
 
   constructor(
     private readonly reflector: Reflector,
@@ -103,6 +106,24 @@ export class JwtAuthGuard implements CanActivate {
 
   private count(outcome: Outcome): void {
     this.outcomes.set(outcome, (this.outcomes.get(outcome) ?? 0) + 1);
+    if (outcome !== 'ok') this.noteRefusal(outcome);
+  }
+
+  /**
+   * Refusals are logged as one summary line per window, never one line per request: a flood
+   * of bad tokens must show up in the logs without flooding them (and tokens are never logged).
+   */
+  private noteRefusal(outcome: Outcome): void {
+    this.refusals.set(outcome, (this.refusals.get(outcome) ?? 0) + 1);
+    const now = this.options.clock();
+    if (now - this.windowStart < REFUSAL_LOG_WINDOW_MS) return;
+    this.logger.warn({
+      msg: 'access tokens refused',
+      windowSeconds: Math.round((now - this.windowStart) / 1000),
+      byCode: Object.fromEntries(this.refusals),
+    });
+    this.refusals.clear();
+    this.windowStart = now;
   }
 }
 

@@ -9,6 +9,7 @@ import type { ClientInfo, SessionUser } from '../sessions/sessions.service';
 import { AccessTokensService } from '../tokens/access-tokens.service';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersService, normalizeEmail } from '../users/users.service';
+import { AuthMetrics } from '../metrics/auth-metrics';
 import { LoginThrottleService } from './login-throttle.service';
 
 export interface TokenResult {
@@ -37,6 +38,7 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly tokens: AccessTokensService,
     private readonly throttle: LoginThrottleService,
+    private readonly metrics: AuthMetrics,
   ) {}
 
   /**
@@ -49,15 +51,20 @@ export class AuthService {
     client: ClientInfo & { ip: string },
   ): Promise<TokenResult> {
     const normalized = normalizeEmail(email);
-    await this.throttle.assertAllowed(normalized, client.ip);
+    await this.throttle.assertAllowed(normalized, client.ip).catch((error: unknown) => {
+      this.metrics.logins.inc({ outcome: 'rate_limited' });
+      throw error;
+    });
     const found = await this.users.findCredentials(normalized);
     const valid = await this.hasher.verify(found?.passwordHash, password);
     if (!found || !valid || found.user.disabledAt) {
       await this.throttle.recordFailure(normalized, client.ip);
+      this.metrics.logins.inc({ outcome: 'invalid_credentials' });
       this.logger.log({ msg: 'login failed', ip: client.ip });
       throw invalidCredentials();
     }
     await this.throttle.recordSuccess(normalized);
+    this.metrics.logins.inc({ outcome: 'ok' });
     const now = this.clock.now();
     const { session, refreshToken } = await this.sessions.create(found.user.id, client, now);
     const user = { id: found.user.id, email: found.user.email, role: found.user.role };
@@ -67,6 +74,7 @@ export class AuthService {
   async refresh(refreshToken: unknown, client: ClientInfo): Promise<TokenResult> {
     const now = this.clock.now();
     const outcome = await this.sessions.refresh(refreshToken, client, now);
+    this.metrics.refreshes.inc({ outcome: outcome.kind });
     switch (outcome.kind) {
       case 'invalid':
         throw new ApiError(401, 'invalid_refresh_token', 'The refresh token is not valid');

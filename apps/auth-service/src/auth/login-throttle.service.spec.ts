@@ -1,6 +1,7 @@
-import { ApiError } from '@hybrid-auth/platform';
+import { ApiError, MetricsService } from '@hybrid-auth/platform';
 import { loadAuthConfig } from '../config/auth.config';
 import type { Clock } from '../clock';
+import { AuthMetrics } from '../metrics/auth-metrics';
 import { LoginThrottleService } from './login-throttle.service';
 
 /** The per-process fallback (no Redis), with a clock the test moves. */
@@ -14,7 +15,7 @@ function throttle(limits: { account: number; ip: number; window: number }) {
     AUTH_LOGIN_THROTTLE_WINDOW: String(limits.window),
   });
   return {
-    service: new LoginThrottleService(config, null, clock),
+    service: new LoginThrottleService(config, null, clock, new AuthMetrics(new MetricsService())),
     advance: (seconds: number) => (now += seconds * 1000),
   };
 }

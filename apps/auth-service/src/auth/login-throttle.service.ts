@@ -6,6 +6,7 @@ import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
 import { CLOCK } from '../clock';
 import type { Clock } from '../clock';
+import { AuthMetrics } from '../metrics/auth-metrics';
 import { REDIS } from '../redis/redis.module';
 
 /** Redis keys of the login throttle, all built here. Emails are hashed: no addresses in Redis. */
@@ -36,6 +37,7 @@ export class LoginThrottleService {
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     @Inject(REDIS) private readonly redis: Redis | null,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: AuthMetrics,
   ) {}
 
   /** Throws 429 `rate_limited` (with Retry-After) when the account or the IP is over its limit. */
@@ -51,11 +53,9 @@ export class LoginThrottleService {
     ].filter((seconds) => seconds > 0);
     if (blocked.length > 0) {
       const retryAfter = Math.max(1, ...blocked);
-      this.logger.warn({
-        msg: 'login rate limit hit',
-        ip,
-        scope: account.count >= maxPerAccount ? 'account' : 'ip',
-      });
+      const scope = account.count >= maxPerAccount ? 'account' : 'ip';
+      this.metrics.rateLimited.inc({ scope });
+      this.logger.warn({ msg: 'login rate limit hit', ip, scope });
       throw new ApiError(429, 'rate_limited', 'Too many failed sign-in attempts; try again later', {
         headers: { 'retry-after': String(retryAfter) },
       });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Role } from '@hybrid-auth/auth-guard';
 import type { EntityManager } from 'typeorm';
+import { AuthMetrics } from '../metrics/auth-metrics';
 import type { RevokeReason } from '../sessions/session.entity';
 
 /** Channel on which committed outbox writes wake the relay of every replica. */
@@ -13,6 +14,8 @@ export const OUTBOX_CHANNEL = 'revocation_events';
  */
 @Injectable()
 export class RevocationOutbox {
+  constructor(private readonly metrics: AuthMetrics) {}
+
   async sessionsRevoked(
     tx: EntityManager,
     sessions: { id: string; userId: string }[],
@@ -27,6 +30,7 @@ export class RevocationOutbox {
       [sessions.map((s) => s.id), sessions.map((s) => s.userId), reason, at],
     );
     await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, '']);
+    this.metrics.revocations.inc({ reason }, sessions.length);
   }
 
   async roleChanged(tx: EntityManager, userId: string, role: Role, at: Date): Promise<void> {
@@ -35,5 +39,6 @@ export class RevocationOutbox {
       [userId, role, at],
     );
     await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, '']);
+    this.metrics.revocations.inc({ reason: 'role_changed' });
   }
 }

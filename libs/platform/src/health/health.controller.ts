@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@hybrid-auth/auth-guard';
 import type { FastifyReply } from 'fastify';
+import { ApiErrors } from '../http/api-docs';
 import { ReadinessRegistry } from './readiness.registry';
 
 @ApiTags('health')
@@ -19,7 +20,7 @@ export class HealthController {
 
   @Get('ready')
   @ApiOkResponse({ description: 'Every dependency answers; `checks` tells each one.' })
-  @ApiServiceUnavailableResponse({ description: '`unavailable`: a dependency is down.' })
+  @ApiErrors({ 503: ['unavailable'] })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<object> {
     const { ready, checks } = await this.readiness.run();
     if (!ready) {

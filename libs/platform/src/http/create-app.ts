@@ -3,11 +3,12 @@ import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { HttpConfig } from '../config/common-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { installJsonOnly } from './json-only';
+import { buildOpenApiDocument } from './openapi';
 import { installRequestContext, requestIdFrom } from './request-context';
 import { ServiceLogger } from './service-logger';
 import { createValidationPipe } from './validation';
@@ -102,14 +103,7 @@ function installRequestMetrics(app: NestFastifyApplication): void {
 }
 
 function setupDocs(app: NestFastifyApplication, service: ServiceDescription): void {
-  const config = new DocumentBuilder()
-    .setTitle(service.name)
-    .setDescription(service.description)
-    .setVersion(service.version)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app, service), { jsonDocumentUrl: 'docs/openapi.json' });
 }
 
 /**

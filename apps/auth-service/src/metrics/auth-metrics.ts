@@ -1,0 +1,43 @@
+import { Global, Injectable, Module } from '@nestjs/common';
+import { MetricsService } from '@hybrid-auth/platform';
+import type { Counter } from 'prom-client';
+
+/**
+ * The auth events operators watch: sign-ins and their failures, refreshes by outcome (a rise
+ * in `reused` means stolen tokens are being tried), revocations by reason, rate-limit hits.
+ * Labels are small closed sets: never a user, an email or an address.
+ */
+@Injectable()
+export class AuthMetrics {
+  readonly logins: Counter<'outcome'>;
+  readonly refreshes: Counter<'outcome'>;
+  readonly revocations: Counter<'reason'>;
+  readonly rateLimited: Counter<'scope'>;
+
+  constructor(metrics: MetricsService) {
+    this.logins = metrics.counter({
+      name: 'auth_logins_total',
+      help: 'Sign-in attempts by outcome (ok, invalid_credentials, rate_limited)',
+      labelNames: ['outcome'],
+    });
+    this.refreshes = metrics.counter({
+      name: 'auth_refreshes_total',
+      help: 'Refresh attempts by outcome (rotated, replayed, invalid, reused)',
+      labelNames: ['outcome'],
+    });
+    this.revocations = metrics.counter({
+      name: 'auth_revocations_total',
+      help: 'Sessions ended and roles changed, by reason',
+      labelNames: ['reason'],
+    });
+    this.rateLimited = metrics.counter({
+      name: 'auth_rate_limited_total',
+      help: 'Requests refused by the login throttle, by scope (account, ip)',
+      labelNames: ['scope'],
+    });
+  }
+}
+
+@Global()
+@Module({ providers: [AuthMetrics], exports: [AuthMetrics] })
+export class AuthMetricsModule {}
