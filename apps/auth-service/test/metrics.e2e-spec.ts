@@ -18,7 +18,11 @@ describe('GET /metrics on auth-service', () => {
     const email = uniqueEmail();
     const s = await signUpAndLogin(t, email);
     await t.http().post('/auth/login').send({ email, password: 'wrong password!' }).expect(401);
-    const rotated = await t.http().post('/auth/refresh').send({ refreshToken: s.refreshToken }).expect(200);
+    const rotated = await t
+      .http()
+      .post('/auth/refresh')
+      .send({ refreshToken: s.refreshToken })
+      .expect(200);
     await t.http().post('/auth/refresh').send({ refreshToken: 'garbage' }).expect(401);
     await t.http().post('/auth/logout').set(bearer(rotated.body.accessToken)).expect(204);
 
@@ -30,7 +34,9 @@ describe('GET /metrics on auth-service', () => {
     expect(sample(text, 'auth_refreshes_total', 'outcome="rotated"')).toBe(1);
     expect(sample(text, 'auth_refreshes_total', 'outcome="invalid"')).toBe(1);
     expect(sample(text, 'auth_revocations_total', 'reason="logout"')).toBe(1);
-    expect(text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/auth\/login",status="200"\} 1/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_count\{method="POST",route="\/auth\/login",status="200"\} 1/,
+    );
     // Bounded labels: never an email, a user id or a raw URL.
     expect(text).not.toContain(email);
     expect(text).not.toContain(s.user.id);

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { AccessTokenClaims } from '../auth-user';
 import type { Role } from '../constants';
@@ -30,12 +30,19 @@ export class TestTokenSigner {
   readonly privateKey: KeyObject;
   readonly publicJwk: PublicJwk;
 
+  /**
+   * `key`: sign with an existing P-256 private key (e.g. a service's own signing key in its
+   * e2e tests, so hostile tokens carry a genuine signature); a fresh key otherwise.
+   */
   constructor(
     readonly issuer = 'http://auth.test',
     readonly audience = 'test-service',
     kid?: string,
+    key?: KeyObject,
   ) {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { privateKey, publicKey } = key
+      ? { privateKey: key, publicKey: createPublicKey(key) }
+      : generateKeyPairSync('ec', { namedCurve: 'P-256' });
     this.kid = kid ?? `test-${randomUUID().slice(0, 8)}`;
     this.privateKey = privateKey;
     const { x, y } = publicKey.export({ format: 'jwk' });

@@ -5,7 +5,8 @@ export class RefreshDto {
   @ApiPropertyOptional({ description: 'Omit when the refresh-token cookie is sent instead.' })
   @IsOptional()
   @IsString()
-  @MaxLength(512)
+  // Generous enough that a wrong kind of token (an access token) gets 401, not 400.
+  @MaxLength(4096)
   refreshToken?: string;
 }
 

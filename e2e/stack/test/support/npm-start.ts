@@ -1,0 +1,116 @@
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { ROOT, eventually } from './service-process';
+
+export interface ProcessInfo {
+  pid: number;
+  args: string;
+}
+
+/** Every process on the machine, with its parent. */
+function processTable(): (ProcessInfo & { ppid: number })[] {
+  return execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map(([, pid, ppid, args]) => ({ pid: Number(pid), ppid: Number(ppid), args }));
+}
+
+/** The processes of `ps -eo pid,args` that are still there (same pid, same command line). */
+export function stillRunning(processes: ProcessInfo[]): ProcessInfo[] {
+  const now = new Map(processTable().map((p) => [p.pid, p.args]));
+  return processes.filter((p) => now.get(p.pid) === p.args);
+}
+
+/** True when something accepts connections on 127.0.0.1:`port`. */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * `node scripts/start.mjs` (what `npm start` runs), in a process group of its own as a
+ * terminal's foreground job is, with its output kept.
+ */
+export class NpmStart {
+  output = '';
+  /** Every process of this run seen by `tree()`, even after it was orphaned. */
+  readonly seen = new Map<number, string>();
+  readonly exited: Promise<number | null>;
+  private readonly child: ChildProcess;
+
+  constructor(env: Record<string, string | undefined>) {
+    this.child = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], {
+      cwd: ROOT,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => (this.output += chunk.toString('utf8'));
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Waits until the output matches; fails early when the script exits first. */
+  async waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+    return eventually(() => {
+      if (!this.running) throw new Error('exited');
+      return pattern.exec(this.output) ?? undefined;
+    }, timeoutMs).catch((error: unknown) => {
+      throw new Error(
+        `npm start never printed ${String(pattern)} (${String(error)}):\n${this.output.slice(-4000)}`,
+      );
+    });
+  }
+
+  /** This script and every process below it, now. */
+  tree(): ProcessInfo[] {
+    const table = processTable();
+    const found: ProcessInfo[] = [];
+    const visit = (pid: number) => {
+      for (const p of table.filter((q) => q.ppid === pid)) {
+        found.push({ pid: p.pid, args: p.args });
+        visit(p.pid);
+      }
+    };
+    const self = table.find((p) => p.pid === this.pid);
+    if (self) found.push({ pid: self.pid, args: self.args });
+    visit(this.pid);
+    for (const p of found) this.seen.set(p.pid, p.args);
+    return found;
+  }
+
+  /** Ctrl-C: to the whole process group as a terminal does, or to the script alone (`kill -INT`). */
+  interrupt(target: 'group' | 'script'): void {
+    process.kill(target === 'group' ? -this.pid : this.pid, 'SIGINT');
+  }
+
+  /** Last resort after a failed test: nothing of this run may outlive the suite. */
+  kill(): void {
+    this.tree();
+    for (const p of stillRunning([...this.seen].map(([pid, args]) => ({ pid, args })))) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
