@@ -14,6 +14,12 @@ export interface DatabaseOptions {
   /** Fail fast when the server does not answer: requests get 503 instead of hanging. */
   connectTimeoutMs?: number;
   statementTimeoutMs?: number;
+  /**
+   * Client-side bound on one query (default: the statement timeout + 1 s). The server's
+   * statement timeout cannot fire when the server itself stopped answering (frozen, cut off
+   * by the network): without this, a request on a pooled connection would hang for good.
+   */
+  queryTimeoutMs?: number;
   applicationName?: string;
 }
 
@@ -33,6 +39,7 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
     extra: {
       connectionTimeoutMillis: options.connectTimeoutMs ?? 1500,
       statement_timeout: options.statementTimeoutMs ?? 5000,
+      query_timeout: options.queryTimeoutMs ?? (options.statementTimeoutMs ?? 5000) + 1000,
       idleTimeoutMillis: 30_000,
     },
   };

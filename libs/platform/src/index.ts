@@ -17,7 +17,12 @@ export {
 export type { ServiceDescription } from './http/create-app';
 export { currentRequestId, requestIdFrom } from './http/request-context';
 export { ServiceLogger } from './http/service-logger';
-export { buildOpenApiDocument, openApiProblems, previewOpenApiDocument, writeOpenApiDocument } from './http/openapi';
+export {
+  buildOpenApiDocument,
+  openApiProblems,
+  previewOpenApiDocument,
+  writeOpenApiDocument,
+} from './http/openapi';
 export { ReadinessRegistry } from './health/readiness.registry';
 export type { CheckResult, CheckStatus, ReadinessCheck } from './health/readiness.registry';
 export { MetricsService } from './metrics/metrics.service';

@@ -21,7 +21,9 @@ const server = new EmbeddedPostgres({
 
 let stopping;
 const stop = () => {
-  stopping ??= server.stop().finally(() => process.exit(0));
+  // stop() never settles when PostgreSQL already died on its own: bounded, then exit anyway.
+  const bound = new Promise((resolve) => setTimeout(resolve, 15_000).unref());
+  stopping ??= Promise.race([server.stop(), bound]).finally(() => process.exit(0));
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

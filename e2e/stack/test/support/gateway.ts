@@ -43,10 +43,13 @@ export class Gateway {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'stack-gateway-'));
     // nginx's workers run as an unprivileged user when started as root: let them in.
     chmodSync(dir, 0o755);
+    // Where compose mounts the static files (apps/web/public), taken from the checkout here.
     const site = renderTemplate(readFileSync(GATEWAY_TEMPLATE, 'utf8'), {
       ...upstreams,
       GATEWAY_PORT: String(port),
-    });
+    }).replaceAll('/usr/share/nginx/web', path.join(ROOT, 'apps/web/public'));
+    const missing = /\$\{[A-Z_]+\}/.exec(site);
+    if (missing) throw new Error(`${missing[0]} in ${GATEWAY_TEMPLATE} was not given a value`);
     writeFileSync(path.join(dir, 'gateway.conf'), site);
     const temp = (name: string) => `${name}_temp_path ${path.join(dir, name)};`;
     writeFileSync(

@@ -1,40 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { processTree, stillRunning } from './processes';
+import type { ProcessInfo } from './processes';
 import { ROOT, eventually } from './service-process';
-
-export interface ProcessInfo {
-  pid: number;
-  args: string;
-}
-
-/** Every process on the machine, with its parent. */
-function processTable(): (ProcessInfo & { ppid: number })[] {
-  return execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
-    .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .map(([, pid, ppid, args]) => ({ pid: Number(pid), ppid: Number(ppid), args }));
-}
-
-/** The processes of `ps -eo pid,args` that are still there (same pid, same command line). */
-export function stillRunning(processes: ProcessInfo[]): ProcessInfo[] {
-  const now = new Map(processTable().map((p) => [p.pid, p.args]));
-  return processes.filter((p) => now.get(p.pid) === p.args);
-}
-
-/** True when something accepts connections on 127.0.0.1:`port`. */
-export function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /**
  * `node scripts/start.mjs` (what `npm start` runs), in a process group of its own as a
@@ -82,17 +51,7 @@ export class NpmStart {
 
   /** This script and every process below it, now. */
   tree(): ProcessInfo[] {
-    const table = processTable();
-    const found: ProcessInfo[] = [];
-    const visit = (pid: number) => {
-      for (const p of table.filter((q) => q.ppid === pid)) {
-        found.push({ pid: p.pid, args: p.args });
-        visit(p.pid);
-      }
-    };
-    const self = table.find((p) => p.pid === this.pid);
-    if (self) found.push({ pid: self.pid, args: self.args });
-    visit(this.pid);
+    const found = processTree(this.pid);
     for (const p of found) this.seen.set(p.pid, p.args);
     return found;
   }

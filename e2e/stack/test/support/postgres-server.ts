@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processTable, processTree } from './processes';
 import { freePort } from './service-process';
 
 const HELPER = path.join(__dirname, 'embedded-postgres.mjs');
@@ -77,6 +78,24 @@ export class PostgresServer {
       child.kill('SIGKILL');
       throw new Error('embedded PostgreSQL did not stop within 30 s');
     }
+  }
+
+  /**
+   * SIGSTOP to every PostgreSQL process: connections stay open and nothing answers, as when
+   * the server hangs or the network silently drops its packets. `thaw()` undoes it.
+   */
+  freeze(): void {
+    this.signalAll('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.signalAll('SIGCONT');
+  }
+
+  private signalAll(signal: NodeJS.Signals): void {
+    const postmaster = processTable().find((p) => p.args.includes(`-D ${this.dataDir} `));
+    if (!postmaster) throw new Error('the embedded PostgreSQL is not running');
+    for (const p of processTree(postmaster.pid)) process.kill(p.pid, signal);
   }
 
   /** Stops the server and deletes its data directory. */

@@ -110,6 +110,7 @@ describe('ApiExceptionFilter', () => {
     ['a PostgreSQL connection exception (08006)', errorWith({ code: '08006' })],
     ['a PostgreSQL shutdown (57P01)', errorWith({ code: '57P01' })],
     ['a terminated connection', new Error('Connection terminated unexpectedly')],
+    ['a query the server never answered', new Error('Query read timeout')],
     ['a wrapped cause', new Error('query failed', { cause: errorWith({ code: 'ETIMEDOUT' }) })],
   ])('answers 503 unavailable with Retry-After for %s', (_label, error) => {
     expect(answer(error)).toEqual({

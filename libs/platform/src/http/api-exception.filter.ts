@@ -20,7 +20,8 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 
 // Errors that mean a dependency (PostgreSQL, Redis) is unreachable, not that the request was bad:
 // socket-level errno codes, and PostgreSQL's "connection exception" (08xxx) and
-// "operator intervention" (57Pxx: shutdown, cannot connect now) classes.
+// "operator intervention" (57Pxx: shutdown, cannot connect now) classes. node-postgres says
+// "Query read timeout" when a server stopped answering a query (its client-side query_timeout).
 const UNAVAILABLE_ERRNO = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -29,7 +30,7 @@ const UNAVAILABLE_ERRNO = new Set([
   'ENOTFOUND',
 ]);
 const UNAVAILABLE_MESSAGE =
-  /Connection terminated|timeout exceeded when trying to connect|Connection is closed|connect ECONNREFUSED/i;
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Connection is closed|connect ECONNREFUSED/i;
 
 export function isDependencyUnavailable(error: unknown): boolean {
   // Duck-typed: errors from another realm (Node's net module seen from a test VM) fail instanceof.

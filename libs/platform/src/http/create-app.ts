@@ -7,6 +7,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import type { HttpConfig } from '../config/common-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { ApiExceptionFilter } from './api-exception.filter';
+import { installDrainGuard, startDraining } from './drain';
 import { installJsonOnly } from './json-only';
 import { buildOpenApiDocument } from './openapi';
 import { installRequestContext, requestIdFrom } from './request-context';
@@ -55,7 +56,8 @@ export function createFastifyAdapter(http: HttpConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: http.bodyLimitBytes,
     trustProxy: http.trustProxy === false ? false : http.trustProxy,
-    return503OnClosing: true,
+    // Our own hook answers requests that arrive while draining, in the {code, message} envelope.
+    return503OnClosing: false,
     routerOptions: { maxParamLength: 256 },
     // Requests that never finish must not pin a connection (slowloris).
     requestTimeout: 30_000,
@@ -84,6 +86,7 @@ export function configureApp(
   app.enableCsrfProtection({ trustedOrigins: http.trustedOrigins });
   installRequestContext(app.getHttpAdapter().getInstance());
   installJsonOnly(app.getHttpAdapter().getInstance());
+  installDrainGuard(app.getHttpAdapter().getInstance());
   installRequestMetrics(app);
   setupDocs(app, service);
 }
@@ -103,7 +106,9 @@ function installRequestMetrics(app: NestFastifyApplication): void {
 }
 
 function setupDocs(app: NestFastifyApplication, service: ServiceDescription): void {
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app, service), { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app, service), {
+    jsonDocumentUrl: 'docs/openapi.json',
+  });
 }
 
 /**
@@ -132,6 +137,7 @@ export async function runService(
     if (stopping) return;
     stopping = true;
     log.log(`${signal} received: draining requests and closing connections`);
+    startDraining(app.getHttpAdapter().getInstance());
     const watchdog = setTimeout(() => {
       log.error(`shutdown took longer than ${http.shutdownGraceMs} ms; exiting`);
       process.exit(1);

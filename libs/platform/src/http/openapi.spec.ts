@@ -6,7 +6,9 @@ const doc = (paths: Record<string, unknown>): OpenAPIObject =>
 
 const errorAnswer = (codes: string[]) => ({
   description: 'error',
-  content: { 'application/json': { schema: { properties: { code: { type: 'string', enum: codes } } } } },
+  content: {
+    'application/json': { schema: { properties: { code: { type: 'string', enum: codes } } } },
+  },
 });
 
 describe('openApiProblems', () => {
@@ -23,20 +25,33 @@ describe('openApiProblems', () => {
   });
 
   it('flags a route whose only answer is the undocumented default', () => {
-    expect(openApiProblems(doc({ '/x': { get: { responses: { '200': { description: '' } } } } }))).toEqual([
-      'GET /x: no documented success answer',
-    ]);
+    expect(
+      openApiProblems(doc({ '/x': { get: { responses: { '200': { description: '' } } } } })),
+    ).toEqual(['GET /x: no documented success answer']);
   });
 
   it('flags error answers without codes or with codes outside the contract', () => {
     const document = doc({
-      '/x': { post: { responses: { '201': { description: 'made' }, '400': { description: 'bad' }, '409': errorAnswer(['conflict']) } } },
+      '/x': {
+        post: {
+          responses: {
+            '201': { description: 'made' },
+            '400': { description: 'bad' },
+            '409': errorAnswer(['conflict']),
+          },
+        },
+      },
     });
-    expect(openApiProblems(document)).toEqual(['POST /x: 400 names no error code', 'POST /x: 409 has unknown code conflict']);
+    expect(openApiProblems(document)).toEqual([
+      'POST /x: 400 names no error code',
+      'POST /x: 409 has unknown code conflict',
+    ]);
   });
 
   it('flags a protected route that does not document its 401', () => {
-    const document = doc({ '/x': { get: { security: [{ bearer: [] }], responses: { '200': { description: 'ok' } } } } });
+    const document = doc({
+      '/x': { get: { security: [{ bearer: [] }], responses: { '200': { description: 'ok' } } } },
+    });
     expect(openApiProblems(document)).toEqual(['GET /x: protected but documents no 401']);
   });
 });

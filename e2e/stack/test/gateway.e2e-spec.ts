@@ -1,0 +1,180 @@
+import http from 'node:http';
+import { PASSWORD, call, signUp, uniqueEmail } from './support/client';
+import type { Login } from './support/client';
+import { Gateway } from './support/gateway';
+import type { Upstreams } from './support/gateway';
+import { ServiceProcess, freePort } from './support/service-process';
+import { Stack } from './support/stack';
+
+const MACHINE_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Another loopback address: the client the gateway sees is then told apart from the gateway itself. */
+const CLIENT_ADDRESS = '127.0.0.2';
+const SPOOFED = '203.0.113.66';
+
+/** A JSON POST sent from a chosen local address (fetch cannot bind one). */
+function postFrom(
+  url: string,
+  localAddress: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: Login }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json', connection: 'close', ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Login,
+          }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(JSON.stringify(body));
+  });
+}
+
+/** The first `name=value` pair of the Set-Cookie header that sets `name`, and its attributes. */
+function cookie(res: { headers: Headers }, name: string): { pair: string; attributes: string } {
+  const line = res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`)) ?? '';
+  const [pair, ...attributes] = line.split(';').map((part) => part.trim());
+  return { pair, attributes: attributes.join('; ') };
+}
+
+describe('the compose gateway (nginx) in front of the stack', () => {
+  let stack: Stack;
+  let gateway: Gateway;
+  let trustingAuth: ServiceProcess;
+  let trustingGateway: Gateway;
+
+  beforeAll(async () => {
+    stack = await Stack.create({ redisUrl: MACHINE_REDIS });
+    const at = (service: ServiceProcess) => `127.0.0.1:${service.port}`;
+    const upstreams: Upstreams = {
+      AUTH_UPSTREAM: at(stack.auth),
+      CATALOG_UPSTREAM: at(stack.catalog),
+      ORDERS_UPSTREAM: at(stack.orders),
+      BILLING_UPSTREAM: at(stack.billing),
+    };
+    gateway = await Gateway.start(upstreams);
+    // A second auth-service replica that believes X-Forwarded-For from the gateway only.
+    trustingAuth = new ServiceProcess('auth-service', await freePort(), {
+      ...stack.auth.env,
+      HTTP_TRUST_PROXY: '127.0.0.1',
+    });
+    await trustingAuth.start();
+    trustingGateway = await Gateway.start({ ...upstreams, AUTH_UPSTREAM: at(trustingAuth) });
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all([gateway?.stop(), trustingGateway?.stop()]);
+    await trustingAuth?.stop();
+    await stack?.stop();
+  });
+
+  it('routes each prefix to its service: login, JWKS, products, orders and the billing summary', async () => {
+    const s = await signUp(gateway.url);
+    expect(s.accessToken).toEqual(expect.any(String));
+    const jwks = await call(`${gateway.url}/.well-known/jwks.json`);
+    expect(jwks.status).toBe(200);
+    expect(jwks.body).toEqual((await call(`${stack.auth.url}/.well-known/jwks.json`)).body);
+    const products = await call<{ id: string; priceCents: number }[]>(
+      `${gateway.url}/catalog/products`,
+    );
+    expect(products.status).toBe(200);
+    const [product] = products.body;
+    const order = await call(`${gateway.url}/orders`, {
+      token: s.accessToken,
+      body: { productId: product.id, quantity: 2 },
+    });
+    expect(order.status).toBe(201);
+    const orders = await call<{ id: string }[]>(`${gateway.url}/orders`, { token: s.accessToken });
+    expect(orders.body.map((o) => o.id)).toEqual([order.body.id]);
+    expect(
+      (await call(`${gateway.url}/orders/${String(order.body.id)}`, { token: s.accessToken }))
+        .status,
+    ).toBe(200);
+    const summary = await call(`${gateway.url}/billing/summary`, { token: s.accessToken });
+    expect(summary.body).toEqual({
+      userId: s.user.id,
+      orderCount: 1,
+      totalCents: product.priceCents * 2,
+    });
+  });
+
+  it('answers a path no service owns with the JSON 404 of the API', async () => {
+    for (const path of ['/nowhere', '/ordersx', '/health/ready']) {
+      const res = await call(`${gateway.url}${path}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toContain('application/json');
+      expect(res.body).toEqual({ code: 'not_found', message: 'Not found' });
+    }
+  });
+
+  it('keeps a browser on one origin: the access cookie alone opens every service, the refresh cookie refreshes', async () => {
+    const email = uniqueEmail('browser');
+    await call(`${gateway.url}/auth/register`, { body: { email, password: PASSWORD } });
+    const loggedIn = await call<Partial<Login>>(`${gateway.url}/auth/login`, {
+      body: { email, password: PASSWORD },
+      headers: { 'x-auth-mode': 'cookie' },
+    });
+    expect(loggedIn.status).toBe(200);
+    expect(loggedIn.body.accessToken).toBeUndefined();
+    const access = cookie(loggedIn, 'access_token');
+    const refresh = cookie(loggedIn, 'refresh_token');
+    expect(access.attributes).toMatch(/HttpOnly/i);
+    expect(refresh.attributes).toMatch(/Path=\/auth/);
+    for (const service of ['catalog', 'orders', 'billing']) {
+      const res = await call(`${gateway.url}/${service}/me`, { headers: { cookie: access.pair } });
+      expect({ service, status: res.status, userId: res.body.userId }).toEqual({
+        service,
+        status: 200,
+        userId: loggedIn.body.user?.id,
+      });
+    }
+    // The gateway passes the Host on, so auth-service sees the origin the browser sees:
+    // another site is refused, the gateway's own origin is not.
+    const foreign = await call(`${gateway.url}/auth/refresh`, {
+      method: 'POST',
+      headers: { cookie: refresh.pair, origin: 'https://elsewhere.example' },
+    });
+    expect({ status: foreign.status, code: foreign.body.code }).toEqual({
+      status: 403,
+      code: 'csrf_rejected',
+    });
+    const refreshed = await call(`${gateway.url}/auth/refresh`, {
+      method: 'POST',
+      headers: { cookie: refresh.pair, origin: gateway.url },
+    });
+    expect(refreshed.status).toBe(200);
+    expect(cookie(refreshed, 'access_token').pair).not.toBe(access.pair);
+  });
+
+  it('ignores a spoofed X-Forwarded-For unless HTTP_TRUST_PROXY names the gateway, and then believes only the hop the gateway saw', async () => {
+    const ipOfLogin = async (via: Gateway): Promise<string> => {
+      const s = await signUp(via.url);
+      const spoofed = await postFrom(
+        `${via.url}/auth/login`,
+        CLIENT_ADDRESS,
+        { email: s.user.email, password: PASSWORD },
+        { 'x-forwarded-for': SPOOFED },
+      );
+      expect(spoofed.status).toBe(200);
+      const sessions = await call<{ current: boolean; ip: string }[]>(`${via.url}/auth/sessions`, {
+        token: spoofed.body.accessToken,
+      });
+      return sessions.body.find((session) => session.current)?.ip ?? '';
+    };
+    // Not trusted: the address is the gateway's own connection.
+    expect(await ipOfLogin(gateway)).toBe('127.0.0.1');
+    // Trusted: the client address the gateway appended, never what the client claimed.
+    expect(await ipOfLogin(trustingGateway)).toBe(CLIENT_ADDRESS);
+  });
+});
