@@ -4,6 +4,7 @@ import type { AuthUser } from '@hybrid-auth/auth-guard';
 import { DataSource } from 'typeorm';
 import { CLOCK } from '../clock';
 import type { Clock } from '../clock';
+import { SessionRotationService } from '../sessions/session-rotation.service';
 import { SessionsService } from '../sessions/sessions.service';
 import type { ClientInfo, SessionUser } from '../sessions/sessions.service';
 import { AccessTokensService } from '../tokens/access-tokens.service';
@@ -36,6 +37,7 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
+    private readonly rotation: SessionRotationService,
     private readonly tokens: AccessTokensService,
     private readonly throttle: LoginThrottleService,
     private readonly metrics: AuthMetrics,
@@ -73,7 +75,7 @@ export class AuthService {
 
   async refresh(refreshToken: unknown, client: ClientInfo): Promise<TokenResult> {
     const now = this.clock.now();
-    const outcome = await this.sessions.refresh(refreshToken, client, now);
+    const outcome = await this.rotation.refresh(refreshToken, client, now);
     this.metrics.refreshes.inc({ outcome: outcome.kind });
     switch (outcome.kind) {
       case 'invalid':

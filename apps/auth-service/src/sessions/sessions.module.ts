@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { RevocationOutbox } from '../revocation/revocation-outbox';
 import { TokensModule } from '../tokens/tokens.module';
 import { RefreshKeyProvider } from './refresh-key.provider';
+import { SessionRotationService } from './session-rotation.service';
 import { SessionsService } from './sessions.service';
 
 @Module({
   imports: [TokensModule],
-  providers: [RefreshKeyProvider, RevocationOutbox, SessionsService],
-  exports: [SessionsService, RevocationOutbox],
+  providers: [RefreshKeyProvider, RevocationOutbox, SessionsService, SessionRotationService],
+  exports: [SessionsService, SessionRotationService, RevocationOutbox],
 })
 export class SessionsModule {}

@@ -7,14 +7,12 @@ import type { AuthConfig } from '../config/auth.config';
 import { RevocationOutbox } from '../revocation/revocation-outbox';
 import { RefreshKeyProvider } from './refresh-key.provider';
 import {
-  deriveNextSecret,
   formatRefreshToken,
   hashSecret,
   parseRefreshToken,
   randomSecret,
   standing,
 } from './refresh-token';
-import type { RefreshToken } from './refresh-token';
 import { Session } from './session.entity';
 import type { RevokeReason } from './session.entity';
 
@@ -27,25 +25,6 @@ export interface SessionUser {
   id: string;
   email: string;
   role: Role;
-}
-
-/** What a refresh attempt came to. `replayed`: the previous token inside the grace window. */
-export type RefreshOutcome =
-  | { kind: 'rotated' | 'replayed'; session: Session; user: SessionUser; refreshToken: string }
-  | { kind: 'invalid' }
-  | { kind: 'reused'; sessionId: string };
-
-interface LockedRow {
-  id: string;
-  user_id: string;
-  token_hash: Buffer;
-  generation: number;
-  rotated_at: Date | null;
-  expires_at: Date;
-  revoked_at: Date | null;
-  email: string;
-  role: Role;
-  disabled_at: Date | null;
 }
 
 @Injectable()
@@ -83,81 +62,6 @@ export class SessionsService {
     return {
       session,
       refreshToken: formatRefreshToken({ sessionId: session.id, generation: 0, secret }),
-    };
-  }
-
-  /**
-   * Rotation. The session row is locked for the whole decision, so racing refreshes of one
-   * session queue up and each sees the previous one's result: twenty requests with the same
-   * token rotate exactly once, and the nineteen others land in the grace path and receive
-   * the same new token. A genuine older token, or the previous one after the grace window,
-   * is theft: the session is revoked (the revocation commits; the caller is told `reused`).
-   */
-  async refresh(presented: unknown, client: ClientInfo, now: Date): Promise<RefreshOutcome> {
-    const token = parseRefreshToken(presented);
-    if (!token) return { kind: 'invalid' };
-    return this.dataSource.transaction('READ COMMITTED', async (tx) => {
-      const rows: LockedRow[] = await tx.query(
-        `SELECT s.id, s.user_id, s.token_hash, s.generation, s.rotated_at, s.expires_at, s.revoked_at,
-                u.email, u.role, u.disabled_at
-         FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.id = $1 FOR UPDATE OF s`,
-        [token.sessionId],
-      );
-      const row = rows[0];
-      if (!row || row.revoked_at || row.expires_at <= now || row.disabled_at)
-        return { kind: 'invalid' };
-      const where = standing(this.refreshKey.get(), token, {
-        generation: row.generation,
-        hash: row.token_hash,
-      });
-      switch (where.kind) {
-        case 'forged':
-          return { kind: 'invalid' };
-        case 'current':
-          return this.rotate(tx, row, token, client, now);
-        case 'previous': {
-          const inGrace =
-            row.rotated_at !== null &&
-            now.getTime() - row.rotated_at.getTime() <= this.config.refreshReuseGrace * 1000;
-          if (inGrace) {
-            const refreshToken = formatRefreshToken({
-              ...token,
-              generation: row.generation,
-              secret: where.currentSecret,
-            });
-            return { kind: 'replayed', session: toSession(row), user: toUser(row), refreshToken };
-          }
-          await this.revokeIds(tx, [row.id], 'reuse_detected', now);
-          return { kind: 'reused', sessionId: row.id };
-        }
-        case 'older':
-          await this.revokeIds(tx, [row.id], 'reuse_detected', now);
-          return { kind: 'reused', sessionId: row.id };
-      }
-    });
-  }
-
-  private async rotate(
-    tx: EntityManager,
-    row: LockedRow,
-    token: RefreshToken,
-    client: ClientInfo,
-    now: Date,
-  ): Promise<RefreshOutcome> {
-    const generation = row.generation + 1;
-    const secret = deriveNextSecret(this.refreshKey.get(), row.id, generation, token.secret);
-    await tx.query(
-      `UPDATE sessions SET token_hash = $2, generation = $3, rotated_at = $4, last_used_at = $4,
-              ip = COALESCE($5, ip) WHERE id = $1`,
-      [row.id, hashSecret(secret), generation, now, truncate(client.ip, 64)],
-    );
-    const session = { ...toSession(row), generation, lastUsedAt: now, rotatedAt: now };
-    return {
-      kind: 'rotated',
-      session,
-      user: toUser(row),
-      refreshToken: formatRefreshToken({ sessionId: row.id, generation, secret }),
     };
   }
 
@@ -251,7 +155,8 @@ export class SessionsService {
     return { live: !row.revoked_at && !row.disabled_at && row.expires_at > now, role: row.role };
   }
 
-  private async revokeIds(
+  /** Ends the given sessions inside the caller's transaction, with their revocation events. */
+  async revokeIds(
     tx: EntityManager,
     ids: string[],
     reason: RevokeReason,
@@ -273,23 +178,6 @@ export class SessionsService {
   }
 }
 
-function toSession(row: LockedRow): Session {
-  return Object.assign(new Session(), {
-    id: row.id,
-    userId: row.user_id,
-    generation: row.generation,
-    rotatedAt: row.rotated_at,
-    expiresAt: row.expires_at,
-    revokedAt: row.revoked_at,
-  });
-}
-
-const toUser = (row: LockedRow): SessionUser => ({
-  id: row.user_id,
-  email: row.email,
-  role: row.role,
-});
-
-function truncate(value: string | undefined, max: number): string | null {
+export function truncate(value: string | undefined, max: number): string | null {
   return value === undefined ? null : value.slice(0, max);
 }
