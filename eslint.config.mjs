@@ -66,4 +66,9 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off', 'workspace/module-boundaries': 'off' },
   },
+  {
+    // The account page runs in the browser, not in Node.
+    files: ['apps/web/public/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
 );

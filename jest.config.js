@@ -9,4 +9,9 @@ const roots = [
   path.join(__dirname, 'bench'),
 ].filter((p) => fs.existsSync(path.join(p, 'jest.config.js')));
 
-module.exports = { projects: roots };
+module.exports = {
+  projects: roots,
+  // Most suites wait on PostgreSQL, Redis or child processes rather than on the CPU: three
+  // workers on two cores finish sooner without starving anyone.
+  maxWorkers: 3,
+};

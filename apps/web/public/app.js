@@ -1,0 +1,181 @@
+// The account page: which view shows, signing up, in and out, and what happens when the
+// session ends elsewhere. Views are sections of index.html chosen by the URL hash.
+import { SessionEnded, send, watchSession } from './api.js';
+import { clearAccount, loadAccount, setupAccount } from './account.js';
+import { busy, byId, formValues, notify } from './dom.js';
+import { ENDED_MESSAGES, describeError } from './format.js';
+
+/** @typedef {'loading' | 'sign-in' | 'sign-up' | 'account'} View */
+
+/** @type {Record<View, string>} */
+const TITLES = {
+  loading: 'hybrid-auth',
+  'sign-in': 'Sign in · hybrid-auth',
+  'sign-up': 'Create an account · hybrid-auth',
+  account: 'My account · hybrid-auth',
+};
+
+let signedIn = false;
+/** @type {(() => void) | undefined} */
+let stopWatching;
+/** Tells the other tabs of this browser about sign-ins and sign-outs at once. */
+const tabs = 'BroadcastChannel' in window ? new BroadcastChannel('hybrid-auth') : undefined;
+
+/**
+ * Shows one view and moves the focus to its heading, so keyboard and screen-reader users
+ * land on the new content.
+ * @param {View} view
+ * @param {{ focus?: boolean }} [options]
+ */
+function show(view, { focus = true } = {}) {
+  for (const section of document.querySelectorAll('main > .view')) {
+    /** @type {HTMLElement} */ (section).hidden = section.id !== `view-${view}`;
+  }
+  document.title = TITLES[view];
+  if (view !== 'loading' && location.hash !== `#/${view}`)
+    history.replaceState(null, '', `#/${view}`);
+  byId('who').hidden = view !== 'account';
+  if (focus) byId(`view-${view}`).querySelector('h1')?.focus();
+}
+
+/** The signed-out view the URL asks for. */
+const signedOutView = () => (location.hash === '#/sign-up' ? 'sign-up' : 'sign-in');
+
+/** @param {{ focus?: boolean }} [options] */
+async function enterAccount(options) {
+  const me = await loadAccount();
+  signedIn = true;
+  byId('who-email').textContent = me.email;
+  show('account', options);
+  stopWatching?.();
+  stopWatching = watchSession(sessionEnded);
+}
+
+/**
+ * @param {string} message
+ * @param {'info' | 'success' | 'warning'} tone
+ */
+function leaveAccount(message, tone) {
+  signedIn = false;
+  stopWatching?.();
+  stopWatching = undefined;
+  clearAccount();
+  show('sign-in');
+  notify(message, tone);
+}
+
+/**
+ * The session is over (signed out elsewhere, password changed, expired…): back to the sign-in
+ * page with a word of why. The tab that noticed first clears the dead session's cookies and
+ * tells the others, which then leave without a request of their own: a late logout from a
+ * slower tab could otherwise end a session the user has just started again.
+ * @param {string} code
+ * @param {{ noticedHere?: boolean }} [options]
+ */
+function sessionEnded(code, { noticedHere = true } = {}) {
+  if (!signedIn && !noticedHere) return;
+  if (noticedHere) {
+    tabs?.postMessage(`ended:${code}`);
+    void send('/auth/logout', { method: 'POST' }).catch(() => {});
+  }
+  leaveAccount(
+    ENDED_MESSAGES[/** @type {keyof typeof ENDED_MESSAGES} */ (code)] ??
+      ENDED_MESSAGES.invalid_refresh_token,
+    'warning',
+  );
+}
+
+/** @param {unknown} error */
+function failed(error) {
+  if (error instanceof SessionEnded) return sessionEnded(error.code);
+  notify(error instanceof Error ? error.message : String(error), 'error');
+}
+
+async function signOut() {
+  // Public route: it ends the session named by the cookies, even with an expired access token.
+  await send('/auth/logout', { method: 'POST' });
+  tabs?.postMessage('signed-out');
+  leaveAccount('You are signed out.', 'success');
+}
+
+/**
+ * Signs in with cookies (the answer carries no token), then shows the account.
+ * @param {string} email
+ * @param {string} password
+ * @returns {Promise<import('./api.js').Answer>}
+ */
+async function signIn(email, password) {
+  const res = await send('/auth/login', {
+    body: { email, password },
+    headers: { 'x-auth-mode': 'cookie' },
+  });
+  if (res.status !== 200) return res;
+  tabs?.postMessage('signed-in');
+  notify('');
+  await enterAccount();
+  return res;
+}
+
+/**
+ * @param {string} id
+ * @param {(values: Record<string, string>) => Promise<import('./api.js').Answer | undefined>} submit
+ */
+function onSubmit(id, submit) {
+  const form = /** @type {HTMLFormElement} */ (byId(`${id}-form`));
+  const error = byId(`${id}-error`);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type=submit]'));
+    void busy(button, async () => {
+      error.textContent = '';
+      const res = await submit(formValues(form));
+      if (res && res.status >= 400) error.textContent = describeError(res);
+      else form.reset();
+    }).catch(failed);
+  });
+}
+
+function setup() {
+  onSubmit('sign-in', ({ email, password }) => signIn(email, password));
+  onSubmit('sign-up', async ({ email, password }) => {
+    const registered = await send('/auth/register', { body: { email, password } });
+    if (registered.status !== 201) return registered;
+    const res = await signIn(email, password);
+    if (res.status === 200) notify('Welcome! Your account is ready.', 'success');
+    return res;
+  });
+  byId('sign-out').addEventListener('click', () => void signOut().catch(failed));
+  setupAccount({
+    signOut,
+    signedOutEverywhere: () => {
+      tabs?.postMessage('signed-out');
+      leaveAccount('You are signed out on every device.', 'success');
+    },
+    onError: failed,
+  });
+  window.addEventListener('hashchange', () => {
+    notify('');
+    if (!signedIn) show(signedOutView());
+    else show('account');
+  });
+  tabs?.addEventListener('message', ({ data }) => {
+    if (data === 'signed-out' && signedIn) leaveAccount('You signed out in another tab.', 'info');
+    if (data === 'signed-in' && !signedIn) void enterAccount({ focus: false }).catch(() => {});
+    if (String(data).startsWith('ended:')) sessionEnded(data.slice(6), { noticedHere: false });
+  });
+}
+
+async function start() {
+  setup();
+  try {
+    // Still signed in from an earlier visit? The cookies tell (refreshed if need be).
+    await enterAccount({ focus: false });
+  } catch (error) {
+    show(signedOutView(), { focus: false });
+    // No session at all is the ordinary first visit; one that was ended deserves a word.
+    if (!(error instanceof SessionEnded)) failed(error);
+    else if (error.code !== 'invalid_refresh_token') sessionEnded(error.code);
+  }
+}
+
+void start();

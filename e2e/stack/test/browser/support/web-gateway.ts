@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { ROOT, eventually, freePort } from '../../support/service-process';
+import type { Stack } from '../../support/stack';
+
+/**
+ * scripts/gateway.mjs, the one origin `npm start` opens in a browser (the account page and
+ * every API prefix), run as its own process in front of a test stack.
+ */
+export class WebGateway {
+  readonly logs: string[] = [];
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {}
+
+  /** The page's origin as a browser is told to open it (`npm start` prints localhost too). */
+  get url(): string {
+    return `http://localhost:${this.port}`;
+  }
+
+  static async start(stack: Stack): Promise<WebGateway> {
+    const port = await freePort();
+    const at = (service: { port: number }) => `127.0.0.1:${service.port}`;
+    const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'gateway.mjs')], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        GATEWAY_PORT: String(port),
+        AUTH_UPSTREAM: at(stack.auth),
+        CATALOG_UPSTREAM: at(stack.catalog),
+        ORDERS_UPSTREAM: at(stack.orders),
+        BILLING_UPSTREAM: at(stack.billing),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const gateway = new WebGateway(child, port);
+    const keep = (chunk: Buffer) => gateway.logs.push(chunk.toString('utf8'));
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    await eventually(async () => {
+      if (child.exitCode !== null) throw new Error(`the gateway exited: ${gateway.logs.join('')}`);
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`, {
+        headers: { connection: 'close' },
+        signal: AbortSignal.timeout(1000),
+      });
+      return res.ok;
+    }).catch(async (error: unknown) => {
+      await gateway.stop();
+      throw new Error(`the gateway did not start: ${String(error)}\n${gateway.logs.join('')}`);
+    });
+    return gateway;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+}
