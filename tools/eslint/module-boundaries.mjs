@@ -44,14 +44,10 @@ function projectOf(file) {
   return projects().find((p) => file === p.root || file.startsWith(p.root + path.sep));
 }
 
-function violation(source, target) {
-  for (const { tag, allowed } of CONSTRAINTS) {
-    if (!source.tags.includes(tag)) continue;
-    if (!target.tags.some((t) => allowed.includes(t))) {
-      return `a project tagged "${tag}" may only depend on ${allowed.join(', ')}`;
-    }
-  }
-  return undefined;
+function violations(source, target) {
+  return CONSTRAINTS.filter(
+    ({ tag, allowed }) => source.tags.includes(tag) && !target.tags.some((t) => allowed.includes(t)),
+  ).map(({ tag, allowed }) => `a project tagged "${tag}" may only depend on ${allowed.join(', ') || 'nothing'}`);
 }
 
 export default {
@@ -86,8 +82,8 @@ export default {
       if (match[2] === '/testing' && !/\.(spec|e2e-spec)\.ts$|\/test\//.test(file)) {
         context.report({ node, message: `"${spec}" is for tests only` });
       }
-      const problem = target !== source ? violation(source, target) : undefined;
-      if (problem) context.report({ node, message: `${source.name} → ${target.name}: ${problem}` });
+      const problems = target !== source ? violations(source, target) : [];
+      for (const problem of problems) context.report({ node, message: `${source.name} → ${target.name}: ${problem}` });
     };
     return {
       ImportDeclaration: (node) => check(node, node.source.value),
