@@ -18,6 +18,10 @@ interface GuardedRequest {
 
 type Outcome = 'ok' | AuthError['code'] | 'error';
 const REFUSAL_LOG_WINDOW_MS = 10_000;
+interface RouteRules {
+  isPublic: boolean;
+  strict: boolean;
+}
 type Targets = [
   ReturnType<ExecutionContext['getHandler']>,
   ReturnType<ExecutionContext['getClass']>,
@@ -35,6 +39,7 @@ type Targets = [
 export class JwtAuthGuard implements CanActivate {
   private readonly logger = new Logger('JwtAuthGuard');
   readonly outcomes = new Map<Outcome, number>();
+  private readonly routes = new WeakMap<object, WeakMap<object, RouteRules>>();
   private readonly refusals = new Map<Outcome, number>();
   private windowStart = 0;
 
@@ -46,8 +51,8 @@ export class JwtAuthGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const targets: Targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+    const route = this.routeOf(context);
+    if (route.isPublic) return true;
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const response = context.switchToHttp().getResponse<unknown>();
     let presented = false;
@@ -63,19 +68,46 @@ export class JwtAuthGuard implements CanActivate {
         // admit() may refuse too (revoked session, stale feed): its errors need the same
         // headers and counting as a failed verification, hence catch() rather than then(_, b).
         return verified
-          .then((user) => this.admit(user, request, targets))
+          .then((user) => this.admit(user, request, route.strict))
           .catch((error: unknown) => this.refuse(error, response, true));
       }
-      return this.admit(verified, request, targets);
+      return this.admit(verified, request, route.strict);
     } catch (error) {
       return this.refuse(error, response, presented);
     }
   }
 
-  private admit(user: AuthUser, request: GuardedRequest, targets: Targets): true {
+  /**
+   * `@Public()` and `@Strict()` of a handler, read once: decorator metadata never changes after
+   * start, and two Reflector lookups per request are a measurable part of the guard's cost.
+   */
+  private routeOf(context: ExecutionContext): RouteRules {
+    // By class, then handler: an inherited handler may be public in one subclass only.
+    const controller = context.getClass();
+    const handler = context.getHandler();
+    let byHandler = this.routes.get(controller);
+    if (byHandler === undefined) {
+      byHandler = new WeakMap();
+      this.routes.set(controller, byHandler);
+    }
+    let rules = byHandler.get(handler);
+    if (rules === undefined) {
+      const targets: Targets = [handler, controller];
+      rules = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) === true,
+        strict:
+          this.options.strict ||
+          this.reflector.getAllAndOverride<boolean>(STRICT_KEY, targets) === true,
+      };
+      byHandler.set(handler, rules);
+    }
+    return rules;
+  }
+
+  private admit(user: AuthUser, request: GuardedRequest, strict: boolean): true {
     const denied = this.feed?.check(user);
     if (denied) throw authError(denied);
-    if (this.options.strict || this.reflector.getAllAndOverride<boolean>(STRICT_KEY, targets)) {
+    if (strict) {
       if (!this.feed?.isFresh()) throw authError('unavailable', 'revocation feed stale');
     }
     request.user = user;

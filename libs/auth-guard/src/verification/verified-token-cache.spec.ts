@@ -59,4 +59,12 @@ describe('VerifiedTokenCache', () => {
     cache.clear();
     expect(cache.get('t1', 0)).toBeUndefined();
   });
+
+  it('never answers for another token that merely ends like a cached one', () => {
+    const cache = new VerifiedTokenCache(10, LEEWAY);
+    const tail = 'S'.repeat(40);
+    cache.set(`header.payload-of-alice.${tail}`, user(1000, 'alice'));
+    expect(cache.get(`header.payload-of-mallory.${tail}`, 0)).toBeUndefined();
+    expect(cache.get(`header.payload-of-alice.${tail}`, 0)).toMatchObject({ userId: 'alice' });
+  });
 });
