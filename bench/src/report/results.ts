@@ -1,0 +1,141 @@
+import type { Sample } from '../load/measure';
+
+/** Everything one run measured; results.json holds exactly this, RESULTS.md is rendered from it. */
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  smoke: boolean;
+  machine: MachineInfo;
+  loadgen: string;
+  settings: Record<string, unknown>;
+  strategies?: StrategiesResult;
+  profile?: { hits: ProfileResult; misses: ProfileResult };
+  refresh?: RefreshResult;
+  login?: LoginResult;
+  propagation?: PropagationResult;
+  micro?: MicroResult;
+  notes: string[];
+}
+
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  kernel: string;
+  node: string;
+  postgres: string;
+  redis: string;
+  /** 1-minute load average before the run: others' tests share this machine. */
+  loadBefore: number;
+  loadAfter?: number;
+}
+
+export interface TargetSample extends Sample {
+  target: string;
+  round: number;
+  connections: number;
+  /** Storage round trips per request counted in the strategies server (pg queries, Redis GETs). */
+  postgresPerReq?: number;
+  redisPerReq?: number;
+  /** Distinct tokens sent in this run (the "new token per request" run). */
+  distinctTokens?: number;
+}
+
+export interface TargetSummary {
+  target: string;
+  label: string;
+  connections: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuUsPerReq: number;
+  /** Medians of per-round ratios: each round's value over the same round's unguarded / raw route. */
+  vsNone: number;
+  vsRaw: number;
+  postgresPerReq: number;
+  redisPerReq: number;
+  non2xx: number;
+  errors: number;
+  serverCpuPct: number;
+  loadgenCpuPct: number;
+  otherCpuPct: number;
+}
+
+export interface StrategiesResult {
+  samples: TargetSample[];
+  summaries: TargetSummary[];
+}
+
+export interface ProfileEntry {
+  name: string;
+  where: string;
+  selfMs: number;
+  selfPct: number;
+}
+
+export interface ProfileResult {
+  label: string;
+  file: string;
+  requests: number;
+  totalMs: number;
+  top: ProfileEntry[];
+  byCategory: { category: string; selfMs: number; selfPct: number; usPerReq: number }[];
+  /** CPU per request of samples with a guard or passport frame on the stack (inclusive). */
+  guardUsPerReq: number;
+  guardFrames: ProfileEntry[];
+}
+
+export interface PhaseSummary {
+  name: string;
+  connections: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuUsPerReq: number;
+  non2xx: number;
+  errors: number;
+  samples: Sample[];
+}
+
+export interface RefreshResult {
+  rotation: PhaseSummary;
+  /** PostgreSQL transactions per refresh (the relay's idle rate subtracted). */
+  transactionsPerRefresh: number;
+  mixedBaseline: PhaseSummary;
+  mixedApi: PhaseSummary;
+  mixedRefresh: PhaseSummary;
+  refreshShare: number;
+}
+
+export interface LoginResult {
+  phases: PhaseSummary[];
+}
+
+export interface PropagationResult {
+  sessions: number;
+  /** Real downstream services, or the guard-only strategies server when they are not built. */
+  realServices: boolean;
+  services: {
+    name: string;
+    /** A reference row (the stream reader), not a service: no target applies. */
+    reference: boolean;
+    p50Ms: number;
+    p99Ms: number;
+    maxMs: number;
+    beforeLogoutReturned: number;
+    samples: number[];
+  }[];
+}
+
+export interface MicroEntry {
+  name: string;
+  opsPerSec: number;
+  nsPerOp: number;
+  note?: string;
+}
+
+export interface MicroResult {
+  verifications: MicroEntry[];
+  denyList: MicroEntry[];
+  memory: { entries: number; bytes: number; bytesPerEntry: number }[];
+}

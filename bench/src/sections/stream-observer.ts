@@ -1,0 +1,46 @@
+import { decodeEvent } from '@hybrid-auth/auth-guard';
+import type { Redis } from 'ioredis';
+import { performance } from 'node:perf_hooks';
+import { connectRedis } from '../env/redis';
+
+/**
+ * Reads the revocation stream the way a guard does (blocking XREAD on a connection of its
+ * own) and notes when each session's revocation became visible: it splits a propagation
+ * delay into auth-service's part (outbox, NOTIFY, relay, XADD) and the guards' part.
+ */
+export class StreamObserver {
+  private readonly redis: Redis = connectRedis();
+  private readonly seen = new Map<string, number>();
+  // An explicit id, not '$': a read that times out before the first entry would otherwise
+  // leave '$' in place, and whatever arrives between two reads would be missed.
+  private lastId = `${Date.now()}-0`;
+  private stopped = false;
+  private readonly loop: Promise<void>;
+
+  constructor(private readonly stream: string) {
+    this.loop = this.run();
+  }
+
+  /** When the revocation of `sessionId` was read from the stream (performance.now()). */
+  seenAt(sessionId: string): number | undefined {
+    return this.seen.get(sessionId);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.redis.disconnect();
+    await this.loop.catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const reply = await this.redis.xread('BLOCK', 1000, 'STREAMS', this.stream, this.lastId);
+      const at = performance.now();
+      for (const [id, fields] of reply?.[0]?.[1] ?? []) {
+        this.lastId = id;
+        const decoded = decodeEvent(fields);
+        if (decoded?.event.type === 'session') this.seen.set(decoded.event.sessionId, at);
+      }
+    }
+  }
+}

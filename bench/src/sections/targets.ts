@@ -1,0 +1,66 @@
+import type { Stack } from '../env/stack';
+
+/** One route under test, with the credentials its strategy expects. */
+export interface Target {
+  id: string;
+  label: string;
+  url: string;
+  tokens: readonly string[];
+  pid: number;
+  /** Served by the strategies server, whose storage-call counters can be read. */
+  counted: boolean;
+  /** Tokens used by one run only (see GetLoad.oneShot). */
+  oneShot?: boolean;
+}
+
+/**
+ * Every target carries an Authorization header of similar size (the unguarded routes ignore
+ * theirs), so request bytes and parsing are alike and only the strategy differs.
+ */
+export function strategyTargets(stack: Stack): Target[] {
+  const hybrid = stack.sessions.map((s) => s.accessToken);
+  const s = stack.strategies;
+  const route = (id: string, label: string, tokens: readonly string[]): Target => ({
+    id,
+    label,
+    url: `${s.url}/bench/${id}`,
+    tokens,
+    pid: s.pid,
+    counted: true,
+  });
+  return [
+    {
+      id: 'raw',
+      label: 'raw node:http (platform ceiling)',
+      url: `${stack.raw.url}/bench/none`,
+      tokens: hybrid,
+      pid: stack.raw.pid,
+      counted: false,
+    },
+    route('none', 'NestJS+Fastify, unguarded', hybrid),
+    route('noop-guard', 'control: a guard that returns true', hybrid),
+    route('hs256-article', 'JWT-only HS256, as the article (string secret)', stack.hs256Tokens),
+    route('hs256', 'JWT-only HS256, done well', stack.hs256Tokens),
+    route('session-pg', 'session-only, PostgreSQL lookup', stack.opaqueIds),
+    route('session-redis', 'session-only, Redis GET', stack.opaqueIds),
+    route('hybrid', 'hybrid (ours): ES256 + cache + deny-list', hybrid),
+  ];
+}
+
+/** Fails early, naming the route, when a target does not answer 200 to its own credentials. */
+export async function checkTargets(targets: Target[]): Promise<void> {
+  for (const target of targets) {
+    const response = await fetch(target.url, {
+      headers: { authorization: `Bearer ${target.tokens[0]}` },
+    });
+    const body = await response.text();
+    if (response.status !== 200) {
+      throw new Error(`${target.id} answered ${response.status} to a valid credential: ${body}`);
+    }
+  }
+}
+
+export async function readStats(stack: Stack): Promise<{ postgres: number; redis: number }> {
+  const response = await fetch(`${stack.strategies.url}/bench/_stats`);
+  return (await response.json()) as { postgres: number; redis: number };
+}
