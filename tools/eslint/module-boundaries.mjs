@@ -46,8 +46,12 @@ function projectOf(file) {
 
 function violations(source, target) {
   return CONSTRAINTS.filter(
-    ({ tag, allowed }) => source.tags.includes(tag) && !target.tags.some((t) => allowed.includes(t)),
-  ).map(({ tag, allowed }) => `a project tagged "${tag}" may only depend on ${allowed.join(', ') || 'nothing'}`);
+    ({ tag, allowed }) =>
+      source.tags.includes(tag) && !target.tags.some((t) => allowed.includes(t)),
+  ).map(
+    ({ tag, allowed }) =>
+      `a project tagged "${tag}" may only depend on ${allowed.join(', ') || 'nothing'}`,
+  );
 }
 
 export default {
@@ -83,7 +87,8 @@ export default {
         context.report({ node, message: `"${spec}" is for tests only` });
       }
       const problems = target !== source ? violations(source, target) : [];
-      for (const problem of problems) context.report({ node, message: `${source.name} → ${target.name}: ${problem}` });
+      for (const problem of problems)
+        context.report({ node, message: `${source.name} → ${target.name}: ${problem}` });
     };
     return {
       ImportDeclaration: (node) => check(node, node.source.value),
