@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuardModule, JwtAuthGuard, RolesGuard } from '@hybrid-auth/auth-guard';
+import { DatabaseModule } from '@hybrid-auth/database';
 import { PlatformModule } from '@hybrid-auth/platform';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
@@ -11,13 +12,15 @@ import type { Clock } from './clock';
 import { AUTH_CONFIG } from './config/auth.config';
 import type { AuthConfig } from './config/auth.config';
 import { ConfigModule } from './config/config.module';
-import { DatabaseModule } from './database.module';
 import { AuthReadiness } from './health/auth-readiness';
 import { AuthMetricsModule } from './metrics/auth-metrics';
 import { RedisModule } from './redis/redis.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { SigningKeysService } from './tokens/signing-keys.service';
 import { TokensModule } from './tokens/tokens.module';
+import { MIGRATIONS } from './migrations';
+import { Session } from './sessions/session.entity';
+import { User } from './users/user.entity';
 
 @Module({})
 export class AppModule {
@@ -28,7 +31,12 @@ export class AppModule {
         ConfigModule.register(config),
         PlatformModule,
         AuthMetricsModule,
-        DatabaseModule,
+        DatabaseModule.forRoot({
+          url: config.databaseUrl,
+          entities: [User, Session],
+          migrations: MIGRATIONS,
+          applicationName: 'auth-service',
+        }),
         RedisModule,
         TokensModule,
         // auth-service verifies its own access tokens with the same guard as everyone else,

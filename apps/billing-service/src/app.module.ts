@@ -2,10 +2,9 @@ import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuardModule, JwtAuthGuard, RolesGuard } from '@hybrid-auth/auth-guard';
-import { PlatformModule } from '@hybrid-auth/platform';
+import { MeController, PlatformModule } from '@hybrid-auth/platform';
 import type { BillingConfig } from './config/billing.config';
 import { ConfigModule } from './config/config.module';
-import { MeController } from './me/me.controller';
 import { SummaryModule } from './summary/summary.module';
 
 @Module({})
@@ -22,7 +21,7 @@ export class AppModule {
         AuthGuardModule.forRoot(config.guard),
         SummaryModule,
       ],
-      controllers: [MeController],
+      controllers: [MeController('billing')],
       providers: [
         // Deny by default: a valid token, then the role. Open routes say @Public().
         { provide: APP_GUARD, useExisting: JwtAuthGuard },

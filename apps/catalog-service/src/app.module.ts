@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuardModule, JwtAuthGuard, RolesGuard } from '@hybrid-auth/auth-guard';
-import { PlatformModule } from '@hybrid-auth/platform';
+import { DatabaseModule } from '@hybrid-auth/database';
+import { MeController, PlatformModule } from '@hybrid-auth/platform';
 import type { CatalogConfig } from './config/catalog.config';
 import { ConfigModule } from './config/config.module';
-import { DatabaseModule } from './database.module';
-import { MeController } from './me/me.controller';
 import { ProductsModule } from './products/products.module';
+import { MIGRATIONS } from './migrations';
+import { Product } from './products/product.entity';
 
 @Module({})
 export class AppModule {
@@ -19,10 +20,15 @@ export class AppModule {
         PlatformModule,
         // Tokens are verified here, with auth-service's public keys: no call per request.
         AuthGuardModule.forRoot(config.guard),
-        DatabaseModule,
+        DatabaseModule.forRoot({
+          url: config.databaseUrl,
+          entities: [Product],
+          migrations: MIGRATIONS,
+          applicationName: 'catalog-service',
+        }),
         ProductsModule,
       ],
-      controllers: [MeController],
+      controllers: [MeController('catalog')],
       providers: [
         // Deny by default: a valid token, then the role. Open routes say @Public().
         { provide: APP_GUARD, useExisting: JwtAuthGuard },

@@ -2,3 +2,4 @@ export { dataSourceOptions, migrate, openDatabase } from './data-source';
 export type { DatabaseOptions } from './data-source';
 export { dropDatabase, ensureDatabase } from './ensure-database';
 export { databaseName, quoteIdent, redactUrl, withDatabase } from './database-url';
+export { DatabaseModule } from './database.module';

@@ -2,11 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import { ReadinessRegistry } from '@hybrid-auth/platform';
 import type { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
 import { REDIS } from '../redis/redis.module';
 
 /**
- * Ready when PostgreSQL answers. Redis carries revocation push and shared login limits:
+ * (PostgreSQL's check comes with DatabaseModule.) Redis carries revocation push and shared login limits:
  * without it the service still works (events wait in the outbox, limits go per process),
  * so its absence is reported as degraded, not as down.
  */
@@ -14,15 +13,10 @@ import { REDIS } from '../redis/redis.module';
 export class AuthReadiness implements OnModuleInit {
   constructor(
     private readonly registry: ReadinessRegistry,
-    private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis | null,
   ) {}
 
   onModuleInit(): void {
-    this.registry.register('database', async () => {
-      await this.dataSource.query('SELECT 1');
-      return { status: 'ok' };
-    });
     this.registry.register('redis', async () => {
       if (!this.redis)
         return { status: 'degraded', detail: 'REDIS_URL not set: revocation push is off' };
