@@ -144,6 +144,10 @@ const server = http.createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
     return res.end('ok\n');
   }
+  // Service-to-service routes (the revocation snapshot) are not for the outside world.
+  if (pathname.startsWith('/auth/internal/') || pathname === '/auth/internal') {
+    return sendJson(res, 404, 'not_found', 'Not found');
+  }
   const route = ROUTES.find((r) => pathname === r.exact || pathname.startsWith(r.prefix));
   if (route) return proxy(req, res, route.to);
   serveFile(req, res, pathname).catch(() => res.destroy());

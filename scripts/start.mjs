@@ -6,6 +6,7 @@
 // scripts/gateway.mjs puts the account page and every API prefix on one origin (GATEWAY_PORT,
 // 8080 or the next free port): the URL to open in a browser.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { concurrently } from 'concurrently';
 import { SIGNALS, freePort, portFree, postgres, redis, withDatabase } from './start/infra.mjs';
@@ -18,6 +19,8 @@ export const SERVICES = [
   { name: 'orders', app: 'orders-service', port: 3002, database: 'hybrid_orders' },
   { name: 'billing', app: 'billing-service', port: 3003 },
 ];
+
+const REVOCATIONS_SECRET = randomBytes(32).toString('base64url');
 
 const GATEWAY = { name: 'web', app: 'gateway', port: Number(process.env.GATEWAY_PORT ?? 8080) };
 
@@ -41,8 +44,9 @@ function serviceEnv(service, pgUrl, redisUrl) {
   delete env.REDIS_URL;
   if (service.database) env.DATABASE_URL = withDatabase(pgUrl, service.database);
   if (redisUrl) env.REDIS_URL = redisUrl;
-  // A strict service cannot vouch for revocation news without Redis.
-  if (!redisUrl && service.name === 'billing') env.AUTH_STRICT = 'false';
+  // One secret per run for auth-service's revocation snapshot: the guards read it while
+  // Redis cannot answer, or poll it instead when there is no Redis at all.
+  env.AUTH_REVOCATIONS_SECRET = process.env.AUTH_REVOCATIONS_SECRET ?? REVOCATIONS_SECRET;
   return env;
 }
 
@@ -99,9 +103,10 @@ async function main() {
   await stopIfInterrupted();
   if (!rd) {
     loud(
-      'Redis not found: revocation push is OFF (a logout reaches other services only when tokens expire,\n' +
-        '   billing-service runs without strictness, login limits are per process).\n' +
-        '   Turn it on: install Redis (apt-get install redis-server) or set REDIS_URL=redis://host:6379',
+      'Redis not found: revocation push is OFF. Every service polls auth-service for revocations\n' +
+        '   once a second instead (a logout reaches them within about a second, not milliseconds),\n' +
+        '   and login limits are per process.\n' +
+        '   Turn push on: install Redis (apt-get install redis-server) or set REDIS_URL=redis://host:6379',
     );
   }
   // An explicit GATEWAY_PORT is kept (and fails loudly when taken); the default moves aside.
@@ -164,7 +169,7 @@ async function main() {
       `  PostgreSQL: ${pg.embedded ? `embedded, 127.0.0.1:${pg.embedded} (data in .data/postgres)` : 'DATABASE_URL'}`,
     );
     say(
-      `  Redis:      ${rd ? (rd.local ? `local redis-server, 127.0.0.1:${rd.local}` : 'REDIS_URL') : 'none (revocation push off)'}`,
+      `  Redis:      ${rd ? (rd.local ? `local redis-server, 127.0.0.1:${rd.local}` : 'REDIS_URL') : 'none (revocation push off: polling auth-service)'}`,
     );
     say();
     say(`  Open ${page} in a browser: sign up, see your sessions, sign out another browser.`);

@@ -49,6 +49,8 @@ function cookie(res: { headers: Headers }, name: string): { pair: string; attrib
   return { pair, attributes: attributes.join('; ') };
 }
 
+const FEED_SECRET = 'gateway-test-feed-secret-0123456789abcdef';
+
 describe('the compose gateway (nginx) in front of the stack', () => {
   let stack: Stack;
   let gateway: Gateway;
@@ -56,7 +58,10 @@ describe('the compose gateway (nginx) in front of the stack', () => {
   let trustingGateway: Gateway;
 
   beforeAll(async () => {
-    stack = await Stack.create({ redisUrl: MACHINE_REDIS });
+    stack = await Stack.create({
+      redisUrl: MACHINE_REDIS,
+      env: { auth: { AUTH_REVOCATIONS_SECRET: FEED_SECRET } },
+    });
     const at = (service: ServiceProcess) => `127.0.0.1:${service.port}`;
     const upstreams: Upstreams = {
       AUTH_UPSTREAM: at(stack.auth),
@@ -109,9 +114,14 @@ describe('the compose gateway (nginx) in front of the stack', () => {
     });
   });
 
-  it('answers a path no service owns with the JSON 404 of the API', async () => {
-    for (const path of ['/nowhere', '/ordersx', '/health/ready']) {
-      const res = await call(`${gateway.url}${path}`);
+  it('answers a path no service owns, or one kept for service-to-service calls, with the JSON 404 of the API', async () => {
+    const feed = { authorization: `Bearer ${FEED_SECRET}` };
+    // auth-service itself serves the snapshot to the secret; the gateway never passes it on.
+    expect(
+      (await call(`${stack.auth.url}/auth/internal/revocations`, { headers: feed })).status,
+    ).toBe(200);
+    for (const path of ['/nowhere', '/ordersx', '/health/ready', '/auth/internal/revocations']) {
+      const res = await call(`${gateway.url}${path}`, { headers: feed });
       expect(res.status).toBe(404);
       expect(res.headers.get('content-type')).toContain('application/json');
       expect(res.body).toEqual({ code: 'not_found', message: 'Not found' });

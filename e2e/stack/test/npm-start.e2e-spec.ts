@@ -50,6 +50,25 @@ async function useTheStack(): Promise<void> {
   expect(order.status).toBe(201);
 }
 
+/**
+ * The script makes a revocation-snapshot secret for the run: auth-service serves the route
+ * (401 without the secret, not 404), and the gateway hides it.
+ */
+async function expectSnapshotFeedWired(output: string): Promise<void> {
+  const direct = await call('http://127.0.0.1:3000/auth/internal/revocations');
+  expect({ status: direct.status, code: direct.body.code }).toEqual({
+    status: 401,
+    code: 'missing_token',
+  });
+  const page = /account page\s+│ (http:\/\/localhost:\d+)/.exec(output)?.[1];
+  expect(page).toBeDefined();
+  const viaGateway = await call(`${page!}/auth/internal/revocations`);
+  expect({ status: viaGateway.status, body: viaGateway.body }).toEqual({
+    status: 404,
+    body: { code: 'not_found', message: 'Not found' },
+  });
+}
+
 /** Starts the script, waits for its table, uses the stack, interrupts it; returns what it started. */
 async function runOnce(
   label: string,
@@ -68,6 +87,7 @@ async function runOnce(
     );
     const ports = [...PORTS, ...infra.filter((p): p is string => p !== undefined).map(Number)];
     await useTheStack();
+    await expectSnapshotFeedWired(run.output);
     const started = run.tree();
     run.interrupt(interrupt);
     let timer: NodeJS.Timeout | undefined;

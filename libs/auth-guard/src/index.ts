@@ -15,15 +15,20 @@ export { StaticKeySource } from './keys/key-source';
 export { importJwks, importPublicJwk } from './keys/jwk';
 export type { PublicJwk } from './keys/jwk';
 export { RevocationFeed } from './revocation/revocation-feed';
-export type { FeedStatus, RevocationFeedOptions } from './revocation/revocation-feed';
+export type {
+  FeedStatus,
+  RevocationFallbackOptions,
+  RevocationFeedOptions,
+} from './revocation/revocation-feed';
 export { DenyList } from './revocation/deny-list';
 export {
   DEFAULT_REVOCATION_STREAM,
   decodeEvent,
   encodeEvent,
+  parseSnapshot,
   revocationKeys,
 } from './revocation/protocol';
-export type { RevocationEvent } from './revocation/protocol';
+export type { RevocationEvent, RevocationSnapshot } from './revocation/protocol';
 export { TokenVerifier } from './verification/token-verifier';
 export { extractToken, readCookie } from './verification/token-extractor';
 export { signAccessToken } from './token-format';

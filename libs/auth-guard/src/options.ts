@@ -31,7 +31,10 @@ export interface AuthGuardModuleOptions {
     unknownKidCooldownSeconds?: number;
     timeoutMs?: number;
   };
-  /** Revocation push through Redis; without it only signatures and expiry are enforced. */
+  /**
+   * Revocation news: pushed through Redis, with auth-service's snapshot as a fallback (or
+   * alone, polled); without it only signatures and expiry are enforced.
+   */
   revocation?: RevocationFeedOptions;
   /** Treat every route as `@Strict()` (refuse when revocation news may be stale). */
   strict?: boolean;
@@ -70,6 +73,9 @@ export function normalizeOptions(options: AuthGuardModuleOptions): NormalizedOpt
   const lifetime = options.maxTokenLifetimeSeconds ?? DEFAULTS.maxTokenLifetimeSeconds;
   if (!(lifetime > 0)) problems.push('maxTokenLifetimeSeconds must be positive');
   if (options.strict && !options.revocation) problems.push('strict needs a revocation feed');
+  if (options.revocation && !options.revocation.redis && !options.revocation.fallback) {
+    problems.push('revocation needs redis, a fallback, or both');
+  }
   if (problems.length > 0) {
     throw new Error(`Invalid AuthGuardModule options: ${problems.join('; ')}`);
   }

@@ -63,6 +63,7 @@ describe('loadAuthConfig', () => {
       AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
       AUTH_LOGIN_MAX_FAILURES_PER_IP: '7',
       AUTH_LOGIN_THROTTLE_WINDOW: '60',
+      AUTH_REVOCATIONS_SECRET: 'feed-secret-0123456789abcdefghijklmnop',
     });
     expect(config).toMatchObject({
       redisUrl: 'redis://cache:6379',
@@ -76,6 +77,7 @@ describe('loadAuthConfig', () => {
       cookies: { secure: false },
       bootstrapAdmin: { email: 'root@example.com', password: 'long enough password' },
       loginThrottle: { maxPerAccount: 3, maxPerIp: 7, windowSeconds: 60 },
+      revocationsSecret: 'feed-secret-0123456789abcdefghijklmnop',
     });
     expect(config.http.port).toBe(4000);
     expect(config.refreshTokenKey).toEqual(Buffer.alloc(32, 1));
@@ -114,6 +116,8 @@ describe('loadAuthConfig', () => {
     ['AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT', '0'],
     ['AUTH_LOGIN_MAX_FAILURES_PER_IP', 'many'],
     ['AUTH_LOGIN_THROTTLE_WINDOW', '0'],
+    ['AUTH_REVOCATIONS_SECRET', 'short-secret'],
+    ['AUTH_REVOCATIONS_SECRET', 'x'.repeat(40)],
   ])('refuses %s=%j with a ConfigError naming it', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems.join('\n')).toContain(name);

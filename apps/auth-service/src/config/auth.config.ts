@@ -28,6 +28,11 @@ export interface AuthConfig {
   bootstrapAdmin: { email: string; password: string } | undefined;
   loginThrottle: { maxPerAccount: number; maxPerIp: number; windowSeconds: number };
   revocationStream: string;
+  /**
+   * Bearer secret of `GET /auth/internal/revocations`, the snapshot guards read while the
+   * Redis stream cannot answer; the route answers 404 without it.
+   */
+  revocationsSecret: string | undefined;
 }
 
 const PLACEHOLDERS = /^(change-?me|secret|password|test|example|placeholder|x+)$/i;
@@ -65,6 +70,13 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
   }
   if (production && adminPassword !== undefined && PLACEHOLDERS.test(adminPassword)) {
     read.fail('AUTH_BOOTSTRAP_ADMIN_PASSWORD is a placeholder; refusing to start in production');
+  }
+  const revocationsSecret = read.optionalString('AUTH_REVOCATIONS_SECRET');
+  if (
+    revocationsSecret !== undefined &&
+    (revocationsSecret.length < 32 || PLACEHOLDERS.test(revocationsSecret))
+  ) {
+    read.fail('AUTH_REVOCATIONS_SECRET must be at least 32 random characters');
   }
   const config: AuthConfig = {
     http: readHttpConfig(read, 3000),
@@ -104,6 +116,7 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
       windowSeconds: read.int('AUTH_LOGIN_THROTTLE_WINDOW', { default: 900, min: 1 }),
     },
     revocationStream: read.string('AUTH_REVOCATION_STREAM', 'auth:revocations'),
+    revocationsSecret,
   };
   const { accessName, refreshName } = config.cookies;
   if (!COOKIE_NAME.test(accessName)) read.fail('AUTH_ACCESS_COOKIE is not a valid cookie name');

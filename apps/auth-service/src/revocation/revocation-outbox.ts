@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Role } from '@hybrid-auth/auth-guard';
+import type { RevocationEvent, Role } from '@hybrid-auth/auth-guard';
 import type { EntityManager } from 'typeorm';
+import type { AuthConfig } from '../config/auth.config';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import type { RevokeReason } from '../sessions/session.entity';
 
@@ -41,4 +42,43 @@ export class RevocationOutbox {
     await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, '']);
     this.metrics.revocations.inc({ reason: 'role_changed' });
   }
+}
+
+export interface OutboxRow {
+  id: string;
+  type: 'session' | 'user';
+  user_id: string;
+  session_id: string | null;
+  role: Role | null;
+  created_at: Date;
+}
+
+export type OutboxEvent = Exclude<RevocationEvent, { type: 'heartbeat' }>;
+
+export function toEvent(row: OutboxRow): OutboxEvent {
+  const at = row.created_at.getTime();
+  return row.type === 'session'
+    ? { type: 'session', id: row.id, sessionId: row.session_id!, userId: row.user_id, at }
+    : { type: 'user', id: row.id, userId: row.user_id, role: row.role!, at };
+}
+
+/** How long an event can matter: as long as any access token can live, with the leeway on both ends. */
+export function revocationWindowMs(
+  config: Pick<AuthConfig, 'accessTokenTtl' | 'clockLeewaySeconds'>,
+): number {
+  return (config.accessTokenTtl + 2 * config.clockLeewaySeconds) * 1000;
+}
+
+/** Every committed event of the window, in id order, published or not. */
+export async function readWindow(
+  db: Pick<EntityManager, 'query'>,
+  windowMs: number,
+  nowMs: number,
+): Promise<OutboxEvent[]> {
+  const rows: OutboxRow[] = await db.query(
+    `SELECT id, type, user_id, session_id, role, created_at FROM revocation_events
+     WHERE created_at > $1 ORDER BY id`,
+    [new Date(nowMs - windowMs)],
+  );
+  return rows.map(toEvent);
 }

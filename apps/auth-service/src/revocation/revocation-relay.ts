@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { RevocationEvent, Role } from '@hybrid-auth/auth-guard';
 import type { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -9,16 +8,8 @@ import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
 import { REDIS } from '../redis/redis.module';
 import { RelayStream } from './relay-redis';
-import { OUTBOX_CHANNEL } from './revocation-outbox';
-
-interface OutboxRow {
-  id: string;
-  type: 'session' | 'user';
-  user_id: string;
-  session_id: string | null;
-  role: Role | null;
-  created_at: Date;
-}
+import { OUTBOX_CHANNEL, readWindow, revocationWindowMs, toEvent } from './revocation-outbox';
+import type { OutboxRow } from './revocation-outbox';
 
 // One relay at a time across all replicas: a transaction-scoped advisory lock.
 const RELAY_LOCK = 727_002;
@@ -54,8 +45,7 @@ export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShu
     @Inject(REDIS) redis: Redis | null,
     private readonly dataSource: DataSource,
   ) {
-    // As long as any access token can live, with the clock leeway on both ends.
-    this.windowMs = (config.accessTokenTtl + 2 * config.clockLeewaySeconds) * 1000;
+    this.windowMs = revocationWindowMs(config);
     this.stream = redis
       ? new RelayStream(redis, config.revocationStream, this.windowMs)
       : undefined;
@@ -157,15 +147,11 @@ export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShu
 
   /** Redis lost its data: append again every event that can still matter, in order. */
   private async republishWindow(tx: EntityManager, epoch: string): Promise<void> {
-    const rows: OutboxRow[] = await tx.query(
-      `SELECT id, type, user_id, session_id, role, created_at FROM revocation_events
-       WHERE created_at > $1 ORDER BY id`,
-      [new Date(Date.now() - this.windowMs)],
-    );
-    await this.stream!.append(rows.map(toEvent), epoch, Date.now());
+    const events = await readWindow(tx, this.windowMs, Date.now());
+    await this.stream!.append(events, epoch, Date.now());
     this.logger.warn({
       msg: 'revocation stream had no epoch: republished the window',
-      events: rows.length,
+      events: events.length,
     });
   }
 
@@ -194,11 +180,4 @@ export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShu
       await client.end().catch(() => undefined);
     }
   }
-}
-
-function toEvent(row: OutboxRow): RevocationEvent & { id: string } {
-  const at = row.created_at.getTime();
-  return row.type === 'session'
-    ? { type: 'session', id: row.id, sessionId: row.session_id!, userId: row.user_id, at }
-    : { type: 'user', id: row.id, userId: row.user_id, role: row.role!, at };
 }

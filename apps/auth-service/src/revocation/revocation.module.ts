@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
 import { RevocationRelay } from './revocation-relay';
+import { RevocationsController } from './revocations.controller';
 
-/** Publishes the outbox to the Redis stream every guard follows. */
+/**
+ * Publishes the outbox to the Redis stream every guard follows, and serves the window to
+ * guards whose stream cannot answer.
+ */
 @Module({
+  controllers: [RevocationsController],
   providers: [RevocationRelay],
   exports: [RevocationRelay],
 })

@@ -27,8 +27,43 @@ describe('loadBillingConfig', () => {
 
   it('names REDIS_URL when it is missing: a strict service needs the revocation feed', () => {
     expect(problemsOf({})).toEqual([
-      'REDIS_URL is required by a strict service (AUTH_STRICT=true)',
+      'REDIS_URL (or AUTH_REVOCATIONS_SECRET) is required by a strict service (AUTH_STRICT=true)',
     ]);
+  });
+
+  const SECRET = 'a-random-feed-secret-0123456789abcdef';
+
+  it('with AUTH_REVOCATIONS_SECRET, falls back to auth-service beside its JWKS', () => {
+    const config = loadBillingConfig({
+      REDIS_URL,
+      AUTH_JWKS_URL: 'http://auth:3000/.well-known/jwks.json',
+      AUTH_REVOCATIONS_SECRET: SECRET,
+    });
+    expect(config.guard.revocation).toMatchObject({
+      redis: REDIS_URL,
+      fallback: { url: 'http://auth:3000/auth/internal/revocations', secret: SECRET },
+    });
+  });
+
+  it('stays strict without Redis when the snapshot feed is configured (polled instead)', () => {
+    const config = loadBillingConfig({
+      AUTH_REVOCATIONS_SECRET: SECRET,
+      AUTH_REVOCATIONS_URL: 'https://auth.internal/auth/internal/revocations',
+    });
+    expect(config.guard.strict).toBe(true);
+    expect(config.guard.revocation).toMatchObject({
+      redis: undefined,
+      fallback: { url: 'https://auth.internal/auth/internal/revocations', secret: SECRET },
+    });
+  });
+
+  it.each([
+    ['AUTH_REVOCATIONS_SECRET', 'too-short'],
+    ['AUTH_REVOCATIONS_URL', 'file:///etc/passwd'],
+  ])('names %s when it is %p', (name, value) => {
+    const problems = problemsOf({ REDIS_URL, AUTH_REVOCATIONS_SECRET: SECRET, [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name} `));
   });
 
   it('starts without Redis when strictness is turned off explicitly', () => {

@@ -19,8 +19,7 @@ export interface BillingConfig {
  */
 export function loadBillingConfig(env: Record<string, string | undefined>): BillingConfig {
   const read = new EnvReader(env);
-  // The Redis URL already sits inside the guard's revocation options.
-  const { redisUrl: _redisUrl, ...guard } = readGuardConfig(read, {
+  const guard = readGuardConfig(read, {
     audience: 'billing-service',
     strict: true,
   });

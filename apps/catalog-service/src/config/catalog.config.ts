@@ -15,8 +15,7 @@ export interface CatalogConfig {
 /** Reads and validates every variable at once; throws a ConfigError naming each bad one. */
 export function loadCatalogConfig(env: Record<string, string | undefined>): CatalogConfig {
   const read = new EnvReader(env);
-  // The Redis URL already sits inside the guard's revocation options.
-  const { redisUrl: _redisUrl, ...guard } = readGuardConfig(read, { audience: 'catalog-service' });
+  const guard = readGuardConfig(read, { audience: 'catalog-service' });
   const config: CatalogConfig = {
     http: readHttpConfig(read, 3001),
     databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),

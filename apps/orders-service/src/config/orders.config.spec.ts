@@ -44,7 +44,7 @@ describe('loadOrdersConfig', () => {
 
   it('refuses to be strict without a revocation feed, naming REDIS_URL', () => {
     expect(problemsOf({ DATABASE_URL, AUTH_STRICT: 'true' })).toEqual([
-      'REDIS_URL is required by a strict service (AUTH_STRICT=true)',
+      'REDIS_URL (or AUTH_REVOCATIONS_SECRET) is required by a strict service (AUTH_STRICT=true)',
     ]);
   });
 });

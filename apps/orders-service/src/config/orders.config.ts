@@ -17,8 +17,7 @@ export interface OrdersConfig {
 /** Reads and validates every variable at once; throws a ConfigError naming each bad one. */
 export function loadOrdersConfig(env: Record<string, string | undefined>): OrdersConfig {
   const read = new EnvReader(env);
-  // The Redis URL already sits inside the guard's revocation options.
-  const { redisUrl: _redisUrl, ...guard } = readGuardConfig(read, { audience: 'orders-service' });
+  const guard = readGuardConfig(read, { audience: 'orders-service' });
   const config: OrdersConfig = {
     http: readHttpConfig(read, 3002),
     databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),

@@ -21,7 +21,7 @@ export interface StrategiesConfig {
 
 export function loadStrategiesConfig(env: Record<string, string | undefined>): StrategiesConfig {
   const read = new EnvReader(env);
-  const { redisUrl: _redisUrl, ...guard } = readGuardConfig(read, { audience: 'bench-service' });
+  const guard = readGuardConfig(read, { audience: 'bench-service' });
   const config: StrategiesConfig = {
     http: readHttpConfig(read, 0),
     guard,

@@ -68,3 +68,48 @@ export function decodeEvent(
       return undefined;
   }
 }
+
+/**
+ * What auth-service answers at `GET /auth/internal/revocations`: every event of the window,
+ * read straight from its outbox. Guards fetch it only while the stream cannot answer.
+ */
+export interface RevocationSnapshot {
+  /** auth-service's clock when the snapshot was read (milliseconds since the epoch). */
+  asOf: number;
+  events: Exclude<RevocationEvent, { type: 'heartbeat' }>[];
+}
+
+const ID_TEXT = /^[A-Za-z0-9-]{1,64}$/;
+const isId = (value: unknown): value is string => typeof value === 'string' && ID_TEXT.test(value);
+const isTime = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/**
+ * Validates a snapshot body; undefined when anything in it is malformed. All or nothing:
+ * a snapshot partly applied would vouch for news the guard does not have.
+ */
+export function parseSnapshot(body: unknown): RevocationSnapshot | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { asOf, events } = body as { asOf?: unknown; events?: unknown };
+  if (!isTime(asOf) || !Array.isArray(events)) return undefined;
+  const parsed: RevocationSnapshot['events'] = [];
+  for (const item of events as unknown[]) {
+    if (typeof item !== 'object' || item === null) return undefined;
+    const e = item as Record<string, unknown>;
+    if (!isId(e.id) || !isId(e.userId) || !isTime(e.at)) return undefined;
+    if (e.type === 'session' && isId(e.sessionId)) {
+      parsed.push({
+        type: 'session',
+        id: e.id,
+        sessionId: e.sessionId,
+        userId: e.userId,
+        at: e.at,
+      });
+    } else if (e.type === 'user' && ROLES.includes(e.role as Role)) {
+      parsed.push({ type: 'user', id: e.id, userId: e.userId, role: e.role as Role, at: e.at });
+    } else {
+      return undefined;
+    }
+  }
+  return { asOf, events: parsed };
+}

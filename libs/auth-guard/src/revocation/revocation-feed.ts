@@ -4,21 +4,44 @@ import type { Redis } from 'ioredis';
 import type { AuthUser } from '../auth-user';
 import { DEFAULTS } from '../constants';
 import { DenyList } from './deny-list';
-import { decodeEvent, revocationKeys } from './protocol';
+import { decodeEvent, parseSnapshot, revocationKeys } from './protocol';
 import type { RevocationEvent } from './protocol';
+
+/**
+ * auth-service's snapshot of the revocation window (`GET /auth/internal/revocations`), read
+ * only while the stream cannot answer: Redis down, the window not read yet, or no relay
+ * heartbeat for 3 s. It keeps revocations reaching this guard, and strict routes serving,
+ * through a Redis outage, at the cost of one request per `intervalMs` while it lasts.
+ */
+export interface RevocationFallbackOptions {
+  url: string;
+  /** auth-service's `AUTH_REVOCATIONS_SECRET`, sent as a bearer token. */
+  secret: string;
+  /** Poll period while the stream is out of touch (default 1000 ms). */
+  intervalMs?: number;
+  /** Per-request timeout (default 2000 ms). */
+  timeoutMs?: number;
+  /** Largest snapshot accepted (default 64 MiB, some 400 000 events). */
+  maxBytes?: number;
+  /** Injectable for tests; defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
 
 export interface RevocationFeedOptions {
   /**
    * A Redis URL, or an ioredis client whose settings the feed copies: either way the feed
-   * reads on a connection of its own, since its reads block.
+   * reads on a connection of its own, since its reads block. Without it (no Redis at all)
+   * the feed polls the `fallback` snapshot instead, which is then required.
    */
-  redis: Redis | string;
+  redis?: Redis | string;
   /** Stream name, if auth-service was configured with another one. */
   streamKey?: string;
   /** Strict routes refuse once no heartbeat was seen for this long (default 10 000 ms). */
   strictBudgetMs?: number;
   /** How long start-up waits for the first catch-up before going on degraded (default 5000 ms). */
   startupTimeoutMs?: number;
+  /** Catch up from auth-service when the stream cannot answer (off unless given). */
+  fallback?: RevocationFallbackOptions;
 }
 
 export interface FeedStatus {
@@ -30,6 +53,9 @@ export interface FeedStatus {
   eventsApplied: number;
   deniedSessions: number;
   markedUsers: number;
+  /** Where the news that keeps the guard current comes from right now. */
+  source: 'stream' | 'fallback' | 'none';
+  fallback?: { fetches: number; failures: number; lastSuccessAgeMs: number | null };
 }
 
 const BLOCK_MS = 5000;
@@ -37,6 +63,12 @@ const BATCH = 1000;
 const SWEEP_EVERY_MS = 10_000;
 const BACKOFF_MS = [100, 250, 500, 1000, 2000];
 const EPOCH_RECHECK_MS = 5000;
+/**
+ * The relay heartbeats every second: three missed ones make a connected stream "out of
+ * touch" (a broken relay). A lost connection does so at once.
+ */
+const STREAM_SILENT_MS = 3000;
+const FALLBACK_DEFAULTS = { intervalMs: 1000, timeoutMs: 2000, maxBytes: 64 * 1024 * 1024 };
 
 /**
  * Follows the revocation stream in the background and keeps the deny-list current.
@@ -47,6 +79,10 @@ const EPOCH_RECHECK_MS = 5000;
  * when the epoch changed (Redis lost its data and the relay republished) it re-reads the
  * stream from the start. Nothing it learned is dropped on reconnect: entries only leave
  * the deny-list when no token they could affect can still be alive.
+ *
+ * With a `fallback`, while the stream is out of touch the feed polls auth-service for the
+ * whole window instead (straight from the outbox, so complete as of the request), and a
+ * successful snapshot counts as fresh news just as a heartbeat does.
  */
 export class RevocationFeed {
   readonly denyList: DenyList;
@@ -65,6 +101,15 @@ export class RevocationFeed {
   private loop: Promise<void> | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private firstCatchUp: (() => void) | undefined;
+  private snapshotAt = Number.NEGATIVE_INFINITY;
+  private snapshotFetches = 0;
+  private snapshotFailures = 0;
+  private snapshotError = '';
+  private onFallback = false;
+  private fallbackLoop: Promise<void> | undefined;
+  private fallbackTimer: NodeJS.Timeout | undefined;
+  private wakeFallback: (() => void) | undefined;
+  private readonly aborter = new AbortController();
 
   constructor(
     private readonly options: RevocationFeedOptions,
@@ -92,7 +137,9 @@ export class RevocationFeed {
       lazyConnect: true,
     };
     const { redis } = this.options;
-    if (typeof redis === 'string') {
+    if (redis === undefined) {
+      // No stream to follow: the snapshot loop alone keeps the deny-list current.
+    } else if (typeof redis === 'string') {
       // ioredis is an optional peer dependency: loaded only when the feed is used.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { Redis: RedisClient } = require('ioredis') as typeof IORedis;
@@ -100,11 +147,12 @@ export class RevocationFeed {
     } else {
       this.reader = redis.duplicate(readerOptions);
     }
-    this.reader.on('error', () => undefined);
+    this.reader?.on('error', () => undefined);
     this.sweeper = setInterval(() => this.denyList.sweep(this.clock()), SWEEP_EVERY_MS);
     this.sweeper.unref();
     const caughtUp = new Promise<void>((resolve) => (this.firstCatchUp = resolve));
-    this.loop = this.run();
+    if (this.reader) this.loop = this.run();
+    if (this.options.fallback) this.fallbackLoop = this.followFallback(this.options.fallback);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.options.startupTimeoutMs ?? 5000);
@@ -119,16 +167,35 @@ export class RevocationFeed {
     this.stopped = true;
     if (this.sweeper) clearInterval(this.sweeper);
     this.reader?.disconnect();
-    await this.loop;
+    this.aborter.abort();
+    if (this.fallbackTimer) clearTimeout(this.fallbackTimer);
+    this.wakeFallback?.();
+    await Promise.all([this.loop, this.fallbackLoop]);
   }
 
   check(user: AuthUser): 'session_revoked' | 'token_stale' | undefined {
     return this.denyList.check(user);
   }
 
-  /** True when a heartbeat proved the news current within the strict budget. */
+  /** True when a heartbeat (or a snapshot) proved the news current within the strict budget. */
   isFresh(nowMs: number = this.clock()): boolean {
-    return this.caughtUp && nowMs - this.freshAt <= this.strictBudgetMs;
+    return this.streamFresh(nowMs, this.strictBudgetMs) || this.snapshotFresh(nowMs);
+  }
+
+  private streamFresh(nowMs: number, withinMs: number): boolean {
+    return this.caughtUp && nowMs - this.freshAt <= withinMs;
+  }
+
+  /** The freshest proof within the budget, if any. */
+  private source(nowMs: number): FeedStatus['source'] {
+    const stream = this.streamFresh(nowMs, this.strictBudgetMs);
+    const snapshot = this.snapshotFresh(nowMs);
+    if (stream && snapshot) return this.snapshotAt > this.freshAt ? 'fallback' : 'stream';
+    return stream ? 'stream' : snapshot ? 'fallback' : 'none';
+  }
+
+  private snapshotFresh(nowMs: number): boolean {
+    return nowMs - this.snapshotAt <= this.strictBudgetMs;
   }
 
   status(): FeedStatus {
@@ -143,6 +210,16 @@ export class RevocationFeed {
       eventsApplied: this.eventsApplied,
       deniedSessions: sessions,
       markedUsers: users,
+      source: this.source(now),
+      fallback: this.options.fallback
+        ? {
+            fetches: this.snapshotFetches,
+            failures: this.snapshotFailures,
+            lastSuccessAgeMs: Number.isFinite(this.snapshotAt)
+              ? Math.max(0, now - this.snapshotAt)
+              : null,
+          }
+        : undefined,
     };
   }
 
@@ -178,7 +255,11 @@ export class RevocationFeed {
         failures = 0;
       } catch (error) {
         if (this.stopped) break;
-        if (this.connected) this.logger.warn(`revocation feed disconnected: ${describe(error)}`);
+        if (this.connected) {
+          this.logger.warn(`revocation feed disconnected: ${describe(error)}`);
+          // Ask auth-service at once rather than at the next poll.
+          this.wakeFallback?.();
+        }
         this.connected = false;
         this.verifyEpoch = true;
         await sleep(BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)]);
@@ -199,6 +280,72 @@ export class RevocationFeed {
     }
     this.verifyEpoch = false;
     this.epochCheckedAt = Date.now();
+  }
+
+  /** Polls auth-service's snapshot whenever the stream is out of touch. */
+  private async followFallback(fallback: RevocationFallbackOptions): Promise<void> {
+    const intervalMs = fallback.intervalMs ?? FALLBACK_DEFAULTS.intervalMs;
+    // At start, give the stream a moment: when Redis answers, no request is needed at all.
+    await this.pause(Math.min(intervalMs, 500));
+    while (!this.stopped) {
+      if (!this.connected || !this.streamFresh(this.clock(), STREAM_SILENT_MS)) {
+        await this.fetchSnapshot(fallback);
+      } else if (this.onFallback) {
+        this.onFallback = false;
+        this.logger.log('revocation stream current again: snapshot polling stopped');
+      }
+      await this.pause(intervalMs);
+    }
+  }
+
+  private async fetchSnapshot(fallback: RevocationFallbackOptions): Promise<void> {
+    const sentAt = this.clock();
+    this.snapshotFetches += 1;
+    try {
+      const doFetch = fallback.fetch ?? fetch;
+      const response = await doFetch(fallback.url, {
+        signal: AbortSignal.any([
+          this.aborter.signal,
+          AbortSignal.timeout(fallback.timeoutMs ?? FALLBACK_DEFAULTS.timeoutMs),
+        ]),
+        headers: { accept: 'application/json', authorization: `Bearer ${fallback.secret}` },
+        redirect: 'error',
+      });
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new Error(`HTTP ${response.status}`);
+      }
+      const text = await readCapped(response, fallback.maxBytes ?? FALLBACK_DEFAULTS.maxBytes);
+      const snapshot = parseSnapshot(JSON.parse(text));
+      if (!snapshot) throw new Error('malformed snapshot');
+      for (const event of snapshot.events) this.apply(event);
+      // Everything committed before the request was sent is in the snapshot: that instant,
+      // on this guard's own clock, is what the news is current as of.
+      this.snapshotAt = sentAt;
+      if (!this.onFallback)
+        this.logger.warn(
+          `revocation stream out of touch: following auth-service's snapshot (${snapshot.events.length} events)`,
+        );
+      this.onFallback = true;
+      this.snapshotError = '';
+      this.firstCatchUp?.();
+      this.firstCatchUp = undefined;
+    } catch (error) {
+      if (this.stopped) return;
+      this.snapshotFailures += 1;
+      const message = describe(error);
+      if (message !== this.snapshotError)
+        this.logger.warn(`revocation snapshot from ${fallback.url} failed: ${message}`);
+      this.snapshotError = message;
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wakeFallback = resolve;
+      this.fallbackTimer = setTimeout(resolve, ms);
+      this.fallbackTimer.unref();
+    });
   }
 
   private async readOnce(): Promise<void> {
@@ -231,6 +378,29 @@ export class RevocationFeed {
       this.firstCatchUp = undefined;
     }
   }
+}
+
+/** The body as text, refusing (and cancelling) anything larger than `max` bytes. */
+async function readCapped(response: Response, max: number): Promise<string> {
+  if (Number(response.headers.get('content-length') ?? 0) > max) {
+    await response.body?.cancel();
+    throw new Error('snapshot too large');
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw new Error('snapshot too large');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

@@ -54,6 +54,24 @@ export function registerGuardMetrics(metrics: MetricsService, guard: AuthGuardSt
     return age === null || age === undefined ? undefined : age / 1000;
   });
   gauge(
+    'auth_guard_feed_fallback_active',
+    "1 while revocation news comes from auth-service's snapshot (the stream is out of touch)",
+    () => {
+      const feed = snapshot().feed;
+      return feed?.fallback ? bool(feed.source === 'fallback') : undefined;
+    },
+  );
+  gauge(
+    'auth_guard_feed_snapshot_fetches',
+    'Snapshots requested from auth-service (cumulative)',
+    () => snapshot().feed?.fallback?.fetches,
+  );
+  gauge(
+    'auth_guard_feed_snapshot_failures',
+    'Snapshot requests that failed (cumulative)',
+    () => snapshot().feed?.fallback?.failures,
+  );
+  gauge(
     'auth_guard_feed_events_applied',
     'Revocation events applied (cumulative)',
     () => snapshot().feed?.eventsApplied,

@@ -1,0 +1,266 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import type { AuthUser } from '../auth-user';
+import { encodeEvent, revocationKeys } from './protocol';
+import type { RevocationSnapshot } from './protocol';
+import { RevocationFeed } from './revocation-feed';
+
+// Nothing listens on port 1: the stream cannot answer at all.
+const DEAD_REDIS = 'redis://127.0.0.1:1';
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const SECRET = 'fallback-secret-for-tests-0123456789abcdef';
+const BUDGET_MS = 10_000;
+
+const token = (sessionId: string, userId = 'u-1', role: AuthUser['role'] = 'user'): AuthUser => ({
+  userId,
+  sessionId,
+  role,
+  tokenId: 'jti',
+  issuedAt: 0,
+  expiresAt: 0,
+});
+
+async function eventually(condition: () => boolean, timeoutMs = 3000): Promise<boolean> {
+  for (let waited = 0; waited < timeoutMs && !condition(); waited += 10) await delay(10);
+  return condition();
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Stands in for auth-service's snapshot endpoint; the real one is tested in auth-service. */
+class SnapshotServer {
+  requests: IncomingMessage[] = [];
+  events: RevocationSnapshot['events'] = [];
+  asOf = 0;
+  handler: Handler | undefined;
+  private server: Server | undefined;
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/auth/internal/revocations`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      this.requests.push(req);
+      if (this.handler) return this.handler(req, res);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ asOf: this.asOf, events: this.events }));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+}
+
+describe('RevocationFeed fallback to auth-service snapshots', () => {
+  let now: number;
+  let server: SnapshotServer;
+  const feeds: RevocationFeed[] = [];
+
+  const startFeed = async (
+    overrides: {
+      redis?: string;
+      streamKey?: string;
+      maxBytes?: number;
+      timeoutMs?: number;
+      startupTimeoutMs?: number;
+    } = {},
+  ) => {
+    const feed = new RevocationFeed(
+      {
+        redis: overrides.redis ?? DEAD_REDIS,
+        streamKey: overrides.streamKey,
+        strictBudgetMs: BUDGET_MS,
+        startupTimeoutMs: overrides.startupTimeoutMs ?? 3000,
+        fallback: {
+          url: server.url,
+          secret: SECRET,
+          intervalMs: 50,
+          timeoutMs: overrides.timeoutMs ?? 500,
+          maxBytes: overrides.maxBytes,
+        },
+      },
+      960_000,
+      () => now,
+    );
+    feeds.push(feed);
+    await feed.start();
+    return feed;
+  };
+
+  beforeAll(() => Logger.overrideLogger(false));
+
+  beforeEach(async () => {
+    now = 1_800_000_000_000;
+    server = new SnapshotServer();
+    server.asOf = now;
+    server.events = [
+      { type: 'session', id: '1', sessionId: 's-revoked', userId: 'u-1', at: now - 1000 },
+      { type: 'user', id: '2', userId: 'u-2', role: 'admin', at: now - 1000 },
+    ];
+    await server.start();
+  });
+
+  afterEach(async () => {
+    await Promise.all(feeds.splice(0).map((feed) => feed.stop()));
+    await server.stop();
+  });
+
+  it('with Redis unreachable, start() resolves once a snapshot was applied, and the guard is current', async () => {
+    const feed = await startFeed();
+    expect(feed.check(token('s-revoked'))).toBe('session_revoked');
+    expect(feed.check(token('s-other', 'u-2', 'user'))).toBe('token_stale');
+    expect(feed.check(token('s-fine'))).toBeUndefined();
+    expect(feed.isFresh()).toBe(true);
+    expect(feed.status()).toMatchObject({
+      connected: false,
+      caughtUp: false,
+      source: 'fallback',
+      fallback: { failures: 0, lastSuccessAgeMs: 0 },
+    });
+    expect(server.requests[0].headers.authorization).toBe(`Bearer ${SECRET}`);
+    expect(server.requests[0].method).toBe('GET');
+  });
+
+  it('keeps polling while the stream is out of touch: a new revocation arrives within a poll or two', async () => {
+    const feed = await startFeed();
+    server.events = [
+      ...server.events,
+      { type: 'session', id: '3', sessionId: 's-later', userId: 'u-3', at: now },
+    ];
+    expect(await eventually(() => feed.check(token('s-later')) === 'session_revoked')).toBe(true);
+  });
+
+  it('stays fresh only as long as snapshots keep succeeding: strict routes stop after the budget', async () => {
+    const feed = await startFeed();
+    server.handler = (_req, res) => {
+      res.statusCode = 503;
+      res.end('{"code":"unavailable"}');
+    };
+    const fetches = feed.status().fallback!.fetches;
+    expect(await eventually(() => feed.status().fallback!.failures >= 2)).toBe(true);
+    expect(feed.status().fallback!.fetches).toBeGreaterThan(fetches);
+    now += BUDGET_MS - 1;
+    expect(feed.isFresh()).toBe(true);
+    now += 2;
+    expect(feed.isFresh()).toBe(false);
+    expect(feed.status().source).toBe('none');
+    // What it learned is kept while the link is broken.
+    expect(feed.check(token('s-revoked'))).toBe('session_revoked');
+
+    server.handler = undefined;
+    expect(await eventually(() => feed.isFresh())).toBe(true);
+  });
+
+  it.each<[string, Handler]>([
+    ['a 401 (wrong secret)', (_q, s) => ((s.statusCode = 401), s.end('{}'))],
+    ['a 500', (_q, s) => ((s.statusCode = 500), s.end('oops'))],
+    ['non-JSON', (_q, s) => s.end('<html>not json</html>')],
+    ['JSON null', (_q, s) => s.end('null')],
+    ['an array', (_q, s) => s.end('[]')],
+    ['a string asOf', (_q, s) => s.end('{"asOf":"1","events":[]}')],
+    ['a negative asOf', (_q, s) => s.end('{"asOf":-1,"events":[]}')],
+    ['events not an array', (_q, s) => s.end('{"asOf":1,"events":{}}')],
+    [
+      'one bad event among good ones (all or nothing)',
+      (_q, s) =>
+        s.end(
+          JSON.stringify({
+            asOf: 1,
+            events: [
+              { type: 'session', id: '9', sessionId: 's-partial', userId: 'u-9', at: 1 },
+              { type: 'user', id: '10', userId: 'u-9', role: 'root', at: 1 },
+            ],
+          }),
+        ),
+    ],
+    [
+      'an id with injection characters',
+      (_q, s) =>
+        s.end(
+          JSON.stringify({
+            asOf: 1,
+            events: [{ type: 'session', id: '1', sessionId: 's\nx', userId: 'u', at: 1 }],
+          }),
+        ),
+    ],
+    [
+      'a heartbeat event (not part of a snapshot)',
+      (_q, s) => s.end('{"asOf":1,"events":[{"type":"heartbeat","at":1}]}'),
+    ],
+    [
+      'a redirect (never followed)',
+      (_q, s) => ((s.statusCode = 302), s.setHeader('location', 'http://127.0.0.1:1/'), s.end()),
+    ],
+    [
+      'a body larger than maxBytes',
+      (_q, s) => s.end(`{"asOf":1,"events":[],"pad":"${'x'.repeat(20_000)}"}`),
+    ],
+    ['a body that never ends (timeout)', (_q, s) => s.write('{"asOf":1,')],
+  ])(
+    'refuses %s without crashing, applying nothing and vouching for nothing',
+    async (_name, handler) => {
+      server.handler = handler;
+      const feed = await startFeed({ maxBytes: 10_000, timeoutMs: 200, startupTimeoutMs: 100 });
+      expect(await eventually(() => feed.status().fallback!.failures >= 2)).toBe(true);
+      expect(feed.isFresh()).toBe(false);
+      expect(feed.status()).toMatchObject({ source: 'none', eventsApplied: 0 });
+      expect(feed.check(token('s-partial', 'u-9'))).toBeUndefined();
+      // Never followed anywhere else.
+      expect(server.requests.every((req) => req.url === '/auth/internal/revocations')).toBe(true);
+    },
+  );
+
+  describe('with Redis up', () => {
+    let redis: Redis;
+    let keys: ReturnType<typeof revocationKeys>;
+
+    beforeAll(() => {
+      redis = new Redis(REDIS_URL);
+    });
+    afterAll(() => redis.quit());
+    beforeEach(async () => {
+      keys = revocationKeys(`test:${randomUUID()}:revocations`);
+      await redis.set(keys.epoch, 'epoch-1');
+      await redis.xadd(keys.stream, '*', ...encodeEvent({ type: 'heartbeat', at: now }, 'epoch-1'));
+    });
+    afterEach(() => redis.del(keys.stream, keys.epoch));
+
+    it('asks auth-service for nothing while the stream heartbeats, and falls back once it goes silent', async () => {
+      const feed = await startFeed({ redis: REDIS_URL, streamKey: keys.stream });
+      expect(feed.status()).toMatchObject({ connected: true, caughtUp: true, source: 'stream' });
+      await delay(300);
+      expect(server.requests).toHaveLength(0);
+      // The stream says nothing for 3 s (three missed relay heartbeats): the snapshot takes over.
+      now += 3001;
+      expect(await eventually(() => server.requests.length > 0)).toBe(true);
+      expect(await eventually(() => feed.status().source === 'fallback')).toBe(true);
+      expect(feed.check(token('s-revoked'))).toBe('session_revoked');
+      // A heartbeat again: polling stops.
+      await redis.xadd(keys.stream, '*', ...encodeEvent({ type: 'heartbeat', at: now }, 'epoch-1'));
+      expect(await eventually(() => feed.status().source === 'stream')).toBe(true);
+      await delay(100);
+      const seen = server.requests.length;
+      await delay(300);
+      expect(server.requests.length).toBe(seen);
+    });
+  });
+
+  it('stops promptly even while waiting between polls or on a hanging request', async () => {
+    server.handler = () => undefined; // never answers
+    const feed = await startFeed({ timeoutMs: 60_000, startupTimeoutMs: 100 });
+    await delay(100);
+    const stopping = feed.stop();
+    feeds.splice(feeds.indexOf(feed), 1);
+    const outcome = await Promise.race([stopping.then(() => 'stopped'), delay(2000, 'hung')]);
+    expect(outcome).toBe('stopped');
+  });
+});
