@@ -47,17 +47,41 @@ describe('POST /auth/refresh', () => {
     expect(res.body.refreshExpiresIn).toBeGreaterThan(session.refreshExpiresIn - 3610);
   });
 
-  it('answers the previous token within the grace window with the same new refresh token', async () => {
+  it('answers the previous token within the grace window with the same new pair', async () => {
     const session = await signUpAndLogin(t);
     const first = await refresh(session.refreshToken).expect(200);
     t.clock.advance(t.config.refreshReuseGrace - 1);
     const again = await refresh(session.refreshToken).expect(200);
     expect(again.body.refreshToken).toBe(first.body.refreshToken);
+    expect(again.body.accessToken).toBe(first.body.accessToken);
+    expect(again.body.expiresIn).toBe(first.body.expiresIn - (t.config.refreshReuseGrace - 1));
     expect(again.body.sessionId).toBe(session.sessionId);
     await t.http().get('/auth/me').set(bearer(again.body.accessToken)).expect(200);
     // No new branch: the session rotated once, and the shared new token rotates on.
     expect(await sessionRow(session.sessionId)).toMatchObject({ generation: 1, revoked_at: null });
     await refresh(first.body.refreshToken).expect(200);
+  });
+
+  it('keeps the repeated access token sealed: the database holds nothing a dump could use', async () => {
+    const session = await signUpAndLogin(t);
+    const first = await refresh(session.refreshToken).expect(200);
+    const [row] = await t.dataSource.query('SELECT grace_answer FROM sessions WHERE id = $1', [
+      session.sessionId,
+    ]);
+    const stored = (row.grace_answer as Buffer).toString('latin1');
+    expect(stored).not.toContain(first.body.accessToken);
+    expect(stored).not.toContain(first.body.accessToken.split('.')[1]);
+    expect(stored).not.toContain(first.body.accessToken.split('.')[2]);
+  });
+
+  it('signs a new access token for a replay when the sealed one no longer fits (role changed)', async () => {
+    const session = await signUpAndLogin(t);
+    const first = await refresh(session.refreshToken).expect(200);
+    await t.dataSource.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [session.user.id]);
+    const again = await refresh(session.refreshToken).expect(200);
+    expect(again.body.refreshToken).toBe(first.body.refreshToken);
+    expect(again.body.accessToken).not.toBe(first.body.accessToken);
+    expect(again.body.user.role).toBe('admin');
   });
 
   it('revokes the whole session when a rotated token is reused after the grace window', async () => {

@@ -144,7 +144,7 @@ describe('auth-service while its PostgreSQL is stopped, and after it is back', (
           status: 503,
           code: 'unavailable',
         });
-        // A liveness bound: the client gives up on a query after the statement timeout + 1 s.
+        // A liveness bound: the client gives up on a query 500 ms after the statement timeout (1.5 s).
         expect(res.ms).toBeLessThan(10_000);
       }
       expect((await call(auth('/health/ready'))).status).toBe(503);

@@ -13,9 +13,14 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Fail fast when the server does not answer: requests get 503 instead of hanging. */
   connectTimeoutMs?: number;
+  /**
+   * Server-side bound on one statement (default 1500 ms; 0: none). Request-path queries are
+   * small and indexed: one that takes longer is better answered 503 than left to pile up.
+   * Migrations run on a connection of their own without it.
+   */
   statementTimeoutMs?: number;
   /**
-   * Client-side bound on one query (default: the statement timeout + 1 s). The server's
+   * Client-side bound on one query (default: the statement timeout + 500 ms). The server's
    * statement timeout cannot fire when the server itself stopped answering (frozen, cut off
    * by the network): without this, a request on a pooled connection would hang for good.
    */
@@ -25,6 +30,7 @@ export interface DatabaseOptions {
 
 /** TypeORM options for PostgreSQL: migrations only, never `synchronize`. */
 export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 1500;
   return {
     type: 'postgres',
     url: options.url,
@@ -38,8 +44,9 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
     applicationName: options.applicationName,
     extra: {
       connectionTimeoutMillis: options.connectTimeoutMs ?? 1500,
-      statement_timeout: options.statementTimeoutMs ?? 5000,
-      query_timeout: options.queryTimeoutMs ?? (options.statementTimeoutMs ?? 5000) + 1000,
+      statement_timeout: statementTimeoutMs,
+      query_timeout:
+        options.queryTimeoutMs ?? (statementTimeoutMs === 0 ? 0 : statementTimeoutMs + 500),
       idleTimeoutMillis: 30_000,
     },
   };
@@ -49,20 +56,30 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
 const MIGRATION_LOCK = 727_001;
 
 /**
- * Creates the database if missing, connects, and applies pending migrations while holding
- * an advisory lock, so replicas starting together migrate once, one after the other.
+ * Creates the database if missing, applies pending migrations, and connects for requests.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
   await ensureDatabase(options.url);
-  const dataSource = new DataSource(dataSourceOptions(options));
+  await migrateDatabase(options);
+  return new DataSource(dataSourceOptions(options)).initialize();
+}
+
+/**
+ * Applies pending migrations on a connection of its own, without the request-path time
+ * limits (a migration may rewrite a big table), while holding an advisory lock, so replicas
+ * starting together migrate once, one after the other.
+ */
+export async function migrateDatabase(options: DatabaseOptions): Promise<void> {
+  // Two connections: one holds the lock while the other runs the migrations.
+  const dataSource = new DataSource(
+    dataSourceOptions({ ...options, poolSize: 2, statementTimeoutMs: 0, queryTimeoutMs: 0 }),
+  );
   await dataSource.initialize();
   try {
     await migrate(dataSource);
-  } catch (error) {
+  } finally {
     await dataSource.destroy();
-    throw error;
   }
-  return dataSource;
 }
 
 export async function migrate(dataSource: DataSource): Promise<void> {

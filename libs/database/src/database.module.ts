@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ReadinessRegistry } from '@hybrid-auth/platform';
 import { DataSource } from 'typeorm';
 import type { DataSourceOptions } from 'typeorm';
-import { dataSourceOptions, migrate } from './data-source';
+import { dataSourceOptions, migrateDatabase } from './data-source';
 import type { DatabaseOptions } from './data-source';
 import { ensureDatabase } from './ensure-database';
 
@@ -41,10 +41,9 @@ export class DatabaseModule {
             retryDelay: 1000,
           }),
           dataSourceFactory: async (typeormOptions?: DataSourceOptions) => {
-            await ensureDatabase((typeormOptions as { url: string }).url);
-            const dataSource = await new DataSource(typeormOptions!).initialize();
-            await migrate(dataSource);
-            return dataSource;
+            await ensureDatabase(options.url);
+            await migrateDatabase(options);
+            return new DataSource(typeormOptions!).initialize();
           },
         }),
       ],

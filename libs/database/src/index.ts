@@ -1,4 +1,4 @@
-export { dataSourceOptions, migrate, openDatabase } from './data-source';
+export { dataSourceOptions, migrate, migrateDatabase, openDatabase } from './data-source';
 export type { DatabaseOptions } from './data-source';
 export { dropDatabase, ensureDatabase } from './ensure-database';
 export { databaseName, quoteIdent, redactUrl, withDatabase } from './database-url';

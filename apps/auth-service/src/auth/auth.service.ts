@@ -8,6 +8,7 @@ import { SessionRotationService } from '../sessions/session-rotation.service';
 import { SessionsService } from '../sessions/sessions.service';
 import type { ClientInfo, SessionUser } from '../sessions/sessions.service';
 import { AccessTokensService } from '../tokens/access-tokens.service';
+import type { IssuedAccessToken } from '../tokens/access-tokens.service';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersService, normalizeEmail } from '../users/users.service';
 import { AuthMetrics } from '../metrics/auth-metrics';
@@ -97,6 +98,7 @@ export class AuthService {
           outcome.refreshToken,
           outcome.session.expiresAt,
           now,
+          outcome.access,
         );
     }
   }
@@ -144,8 +146,9 @@ export class AuthService {
     refreshToken: string,
     expiresAt: Date,
     now: Date,
+    access: IssuedAccessToken = this.tokens.issue(user, sessionId),
   ): TokenResult {
-    const { accessToken, expiresIn } = this.tokens.issue(user, sessionId);
+    const { accessToken, expiresIn } = access;
     return {
       tokenType: 'Bearer',
       accessToken,

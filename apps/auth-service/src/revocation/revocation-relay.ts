@@ -16,6 +16,8 @@ const RELAY_LOCK = 727_002;
 const TICK_MS = 1000;
 const BATCH = 500;
 const CLEANUP_EVERY_MS = 10 * 60_000;
+const CLEANUP_BATCH = 1000;
+const CLEANUP_MAX_BATCHES = 100;
 
 /**
  * Moves committed outbox events to the Redis stream, in id order, and appends a heartbeat
@@ -117,8 +119,8 @@ export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShu
           }
         } while (rows.length === BATCH);
         await this.stream!.heartbeat(epoch, Date.now());
-        if (Date.now() - this.lastCleanup > CLEANUP_EVERY_MS) await this.cleanup(tx);
       });
+      if (Date.now() - this.lastCleanup > CLEANUP_EVERY_MS) await this.cleanup();
       if (this.lastError) this.logger.log('revocation relay recovered');
       this.lastError = '';
     } catch (error) {
@@ -132,17 +134,30 @@ export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShu
   /**
    * Published events older than the window can no longer matter; sessions that ended or
    * expired a week ago are kept no longer (their tokens then answer invalid, not reused).
+   * In small batches, each its own statement: no long lock, and each well inside the
+   * statement timeout however much there is to delete.
    */
-  private async cleanup(tx: EntityManager): Promise<void> {
+  private async cleanup(): Promise<void> {
     this.lastCleanup = Date.now();
     const horizon = new Date(Date.now() - this.windowMs - 3_600_000);
-    await tx.query(
-      'DELETE FROM revocation_events WHERE published_at IS NOT NULL AND created_at < $1',
-      [horizon],
-    );
-    await tx.query(
-      `DELETE FROM sessions WHERE expires_at < now() - interval '7 days' OR revoked_at < now() - interval '7 days'`,
-    );
+    const batches = [
+      [
+        `DELETE FROM revocation_events WHERE id IN (SELECT id FROM revocation_events
+           WHERE published_at IS NOT NULL AND created_at < $1 LIMIT ${CLEANUP_BATCH})`,
+        [horizon],
+      ],
+      [
+        `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions
+           WHERE expires_at < $1 OR revoked_at < $1 LIMIT ${CLEANUP_BATCH})`,
+        [new Date(Date.now() - 7 * 86_400_000)],
+      ],
+    ] as const;
+    for (const [sql, params] of batches) {
+      for (let round = 0; round < CLEANUP_MAX_BATCHES && !this.stopped; round += 1) {
+        const [, deleted] = (await this.dataSource.query(sql, [...params])) as [unknown, number];
+        if (deleted < CLEANUP_BATCH) break;
+      }
+    }
   }
 
   /** Redis lost its data: append again every event that can still matter, in order. */

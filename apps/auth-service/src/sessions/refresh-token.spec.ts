@@ -3,9 +3,11 @@ import {
   deriveNextSecret,
   formatRefreshToken,
   hashSecret,
+  openGraceAnswer,
   parseRefreshToken,
   randomSecret,
   sameHash,
+  sealGraceAnswer,
   standing,
 } from './refresh-token';
 import type { RefreshToken } from './refresh-token';
@@ -153,5 +155,31 @@ describe('standing', () => {
     const oldest = rotated(first, 0);
     expect(standing(key, oldest, stored(rotated(first, 10_000)))).toEqual({ kind: 'older' });
     expect(standing(key, oldest, stored(rotated(first, 10_001)))).toEqual({ kind: 'forged' });
+  });
+});
+
+describe('the sealed grace answer', () => {
+  const presented = randomSecret();
+  const access = 'header.payload.signature';
+  const sealed = sealGraceAnswer(key, sessionId, 1, presented, access);
+
+  it('opens with the server key and the secret the replay presents, and with nothing else', () => {
+    expect(openGraceAnswer(key, sessionId, 1, presented, sealed)).toBe(access);
+    expect(openGraceAnswer(key, sessionId, 1, randomSecret(), sealed)).toBeUndefined();
+    expect(openGraceAnswer(randomBytes(32), sessionId, 1, presented, sealed)).toBeUndefined();
+    expect(openGraceAnswer(key, sessionId, 2, presented, sealed)).toBeUndefined();
+    expect(openGraceAnswer(key, randomUUID(), 1, presented, sealed)).toBeUndefined();
+  });
+
+  it('refuses a tampered, truncated or missing seal rather than throwing', () => {
+    const tampered = Buffer.from(sealed);
+    tampered[tampered.length - 1] ^= 1;
+    expect(openGraceAnswer(key, sessionId, 1, presented, tampered)).toBeUndefined();
+    expect(openGraceAnswer(key, sessionId, 1, presented, sealed.subarray(0, 28))).toBeUndefined();
+    expect(openGraceAnswer(key, sessionId, 1, presented, null)).toBeUndefined();
+  });
+
+  it('uses a fresh nonce each time: the same token never seals to the same bytes', () => {
+    expect(sealGraceAnswer(key, sessionId, 1, presented, access).equals(sealed)).toBe(false);
   });
 });

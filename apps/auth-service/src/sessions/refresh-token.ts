@@ -1,4 +1,11 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /**
  * Refresh tokens are `<sessionId>.<generation>.<secret>`: the session to look up, how many
@@ -89,4 +96,51 @@ export function standing(
   if (behind === 0) return { kind: 'current' };
   if (behind === 1) return { kind: 'previous', currentSecret: secret };
   return { kind: 'older' };
+}
+
+/**
+ * The access token handed out with a rotation, kept for the grace window so that a replay
+ * gets the very same pair. It is sealed (AES-256-GCM) under a key derived from the server
+ * key and the secret the replay must present, which is stored nowhere: a database dump
+ * reveals no usable access token.
+ */
+function graceKey(key: Buffer, sessionId: string, generation: number, presented: string): Buffer {
+  return createHmac('sha256', key)
+    .update(`grace-access.${sessionId}.${generation}.${presented}`)
+    .digest();
+}
+
+export function sealGraceAnswer(
+  key: Buffer,
+  sessionId: string,
+  generation: number,
+  presented: string,
+  accessToken: string,
+): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', graceKey(key, sessionId, generation, presented), iv);
+  const sealed = Buffer.concat([cipher.update(accessToken, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), sealed]);
+}
+
+/** The sealed access token, or undefined when it cannot be opened with what was presented. */
+export function openGraceAnswer(
+  key: Buffer,
+  sessionId: string,
+  generation: number,
+  presented: string,
+  sealed: Buffer | null,
+): string | undefined {
+  if (!sealed || sealed.length <= 28) return undefined;
+  try {
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      graceKey(key, sessionId, generation, presented),
+      sealed.subarray(0, 12),
+    );
+    decipher.setAuthTag(sealed.subarray(12, 28));
+    return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined;
+  }
 }

@@ -4,12 +4,16 @@ import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
+import { AccessTokensService } from '../tokens/access-tokens.service';
+import type { IssuedAccessToken } from '../tokens/access-tokens.service';
 import { RefreshKeyProvider } from './refresh-key.provider';
 import {
   deriveNextSecret,
   formatRefreshToken,
   hashSecret,
+  openGraceAnswer,
   parseRefreshToken,
+  sealGraceAnswer,
   standing,
 } from './refresh-token';
 import type { RefreshToken } from './refresh-token';
@@ -17,9 +21,18 @@ import { Session } from './session.entity';
 import { SessionsService, truncate } from './sessions.service';
 import type { ClientInfo, SessionUser } from './sessions.service';
 
-/** What a refresh attempt came to. `replayed`: the previous token inside the grace window. */
+/**
+ * What a refresh attempt came to. `replayed`: the previous token inside the grace window,
+ * answered with the same pair as the rotation it repeats.
+ */
 export type RefreshOutcome =
-  | { kind: 'rotated' | 'replayed'; session: Session; user: SessionUser; refreshToken: string }
+  | {
+      kind: 'rotated' | 'replayed';
+      session: Session;
+      user: SessionUser;
+      refreshToken: string;
+      access: IssuedAccessToken;
+    }
   | { kind: 'invalid' }
   | { kind: 'reused'; sessionId: string };
 
@@ -31,6 +44,7 @@ interface LockedRow {
   rotated_at: Date | null;
   expires_at: Date;
   revoked_at: Date | null;
+  grace_answer: Buffer | null;
   email: string;
   role: Role;
   disabled_at: Date | null;
@@ -44,6 +58,7 @@ export class SessionRotationService {
     private readonly dataSource: DataSource,
     private readonly refreshKey: RefreshKeyProvider,
     private readonly sessions: SessionsService,
+    private readonly tokens: AccessTokensService,
   ) {}
 
   /**
@@ -59,7 +74,7 @@ export class SessionRotationService {
     return this.dataSource.transaction('READ COMMITTED', async (tx) => {
       const rows: LockedRow[] = await tx.query(
         `SELECT s.id, s.user_id, s.token_hash, s.generation, s.rotated_at, s.expires_at, s.revoked_at,
-                u.email, u.role, u.disabled_at
+                s.grace_answer, u.email, u.role, u.disabled_at
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.id = $1 FOR UPDATE OF s`,
         [token.sessionId],
@@ -86,7 +101,15 @@ export class SessionRotationService {
               generation: row.generation,
               secret: where.currentSecret,
             });
-            return { kind: 'replayed', session: toSession(row), user: toUser(row), refreshToken };
+            const access =
+              this.graceAccess(row, token, now) ?? this.tokens.issue(toUser(row), row.id);
+            return {
+              kind: 'replayed',
+              session: toSession(row),
+              user: toUser(row),
+              refreshToken,
+              access,
+            };
           }
           await this.sessions.revokeIds(tx, [row.id], 'reuse_detected', now);
           return { kind: 'reused', sessionId: row.id };
@@ -106,11 +129,14 @@ export class SessionRotationService {
     now: Date,
   ): Promise<RefreshOutcome> {
     const generation = row.generation + 1;
-    const secret = deriveNextSecret(this.refreshKey.get(), row.id, generation, token.secret);
+    const key = this.refreshKey.get();
+    const secret = deriveNextSecret(key, row.id, generation, token.secret);
+    const access = this.tokens.issue(toUser(row), row.id);
+    const sealed = sealGraceAnswer(key, row.id, generation, token.secret, access.accessToken);
     await tx.query(
       `UPDATE sessions SET token_hash = $2, generation = $3, rotated_at = $4, last_used_at = $4,
-              ip = COALESCE($5, ip) WHERE id = $1`,
-      [row.id, hashSecret(secret), generation, now, truncate(client.ip, 64)],
+              ip = COALESCE($5, ip), grace_answer = $6 WHERE id = $1`,
+      [row.id, hashSecret(secret), generation, now, truncate(client.ip, 64), sealed],
     );
     const session = { ...toSession(row), generation, lastUsedAt: now, rotatedAt: now };
     return {
@@ -118,7 +144,36 @@ export class SessionRotationService {
       session,
       user: toUser(row),
       refreshToken: formatRefreshToken({ sessionId: row.id, generation, secret }),
+      access,
     };
+  }
+
+  /**
+   * The access token the rotation handed out, opened with the secret the replay presents;
+   * undefined (a new one is signed) if it cannot be opened, carries a role the user no
+   * longer has, or is about to expire.
+   */
+  private graceAccess(
+    row: LockedRow,
+    token: RefreshToken,
+    now: Date,
+  ): IssuedAccessToken | undefined {
+    const key = this.refreshKey.get();
+    const accessToken = openGraceAnswer(
+      key,
+      row.id,
+      row.generation,
+      token.secret,
+      row.grace_answer,
+    );
+    if (!accessToken) return undefined;
+    const claims = JSON.parse(
+      Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    ) as { role?: unknown; exp?: unknown };
+    const expiresIn =
+      typeof claims.exp === 'number' ? claims.exp - Math.floor(now.getTime() / 1000) : 0;
+    if (claims.role !== row.role || expiresIn < 30) return undefined;
+    return { accessToken, expiresIn };
   }
 }
 

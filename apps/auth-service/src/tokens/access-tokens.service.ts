@@ -9,6 +9,12 @@ import type { Clock } from '../clock';
 import { SigningKeysService } from './signing-keys.service';
 
 /** Issues the short-lived ES256 access tokens every service verifies locally. */
+export interface IssuedAccessToken {
+  accessToken: string;
+  /** Seconds until it expires. */
+  expiresIn: number;
+}
+
 @Injectable()
 export class AccessTokensService {
   constructor(
@@ -17,10 +23,7 @@ export class AccessTokensService {
     private readonly keys: SigningKeysService,
   ) {}
 
-  issue(
-    user: { id: string; role: Role },
-    sessionId: string,
-  ): { accessToken: string; expiresIn: number } {
+  issue(user: { id: string; role: Role }, sessionId: string): IssuedAccessToken {
     const iat = Math.floor(this.clock.now().getTime() / 1000);
     const expiresIn = this.config.accessTokenTtl;
     const { kid, privateKey } = this.keys.signingKey();
