@@ -7,6 +7,14 @@ import { Stack } from './support/stack';
 
 const SECRET = 'stack-revocations-secret-0123456789abcdef';
 const BUDGET_MS = 2500;
+const FEED = { AUTH_REVOCATIONS_SECRET: SECRET };
+/** Every service shares the snapshot secret; billing has a short strict budget. */
+const WITH_SNAPSHOTS = {
+  auth: FEED,
+  catalog: FEED,
+  orders: FEED,
+  billing: { ...FEED, AUTH_STRICT_BUDGET_MS: String(BUDGET_MS) },
+};
 
 /** Milliseconds from the logout's answer until every downstream service refuses the token. */
 async function propagation(stack: Stack): Promise<number> {
@@ -48,19 +56,10 @@ describe('revocation news from auth-service when Redis cannot answer', () => {
     let redis: RedisServer;
     let stack: Stack;
     let late: ServiceProcess | undefined;
-    const env = { AUTH_REVOCATIONS_SECRET: SECRET };
 
     beforeAll(async () => {
       redis = await RedisServer.start();
-      stack = await Stack.create({
-        redisUrl: redis.url,
-        env: {
-          auth: env,
-          catalog: env,
-          orders: env,
-          billing: { ...env, AUTH_STRICT_BUDGET_MS: String(BUDGET_MS) },
-        },
-      });
+      stack = await Stack.create({ redisUrl: redis.url, env: WITH_SNAPSHOTS });
     }, 90_000);
     afterAll(async () => {
       await late?.stop();
@@ -108,17 +107,9 @@ describe('revocation news from auth-service when Redis cannot answer', () => {
 
   describe('no Redis at all', () => {
     let stack: Stack;
-    const env = { AUTH_REVOCATIONS_SECRET: SECRET };
 
     beforeAll(async () => {
-      stack = await Stack.create({
-        env: {
-          auth: env,
-          catalog: env,
-          orders: env,
-          billing: { ...env, AUTH_STRICT_BUDGET_MS: String(BUDGET_MS) },
-        },
-      });
+      stack = await Stack.create({ env: WITH_SNAPSHOTS });
     }, 90_000);
     afterAll(() => stack?.stop());
 

@@ -1,52 +1,42 @@
 import { performance } from 'node:perf_hooks';
-import type { AuthUser } from '../auth-user';
-import type { Role } from '../constants';
 import { DenyList } from './deny-list';
+import { tokenOf } from '../../test/feed-helpers';
 
 const RETENTION = 960_000;
 const T0 = 1_800_000_000_000;
-
-const token = (userId: string, sessionId: string, role: Role = 'user'): AuthUser => ({
-  userId,
-  sessionId,
-  role,
-  tokenId: 'jti',
-  issuedAt: 0,
-  expiresAt: 0,
-});
 
 describe('DenyList', () => {
   it('refuses every token of a revoked session as session_revoked', () => {
     const list = new DenyList(RETENTION);
     list.revokeSession('s1', T0);
-    expect(list.check(token('u1', 's1'))).toBe('session_revoked');
-    expect(list.check(token('u1', 's1', 'admin'))).toBe('session_revoked');
-    expect(list.check(token('u1', 's2'))).toBeUndefined();
+    expect(list.check(tokenOf('s1', 'u1'))).toBe('session_revoked');
+    expect(list.check(tokenOf('s1', 'u1', 'admin'))).toBe('session_revoked');
+    expect(list.check(tokenOf('s2', 'u1'))).toBeUndefined();
   });
 
   it('marks only tokens carrying another role than the new one as token_stale', () => {
     const list = new DenyList(RETENTION);
     list.markUser('u1', 'admin', T0);
-    expect(list.check(token('u1', 's1', 'user'))).toBe('token_stale');
-    expect(list.check(token('u1', 's1', 'admin'))).toBeUndefined();
-    expect(list.check(token('u2', 's2', 'user'))).toBeUndefined();
+    expect(list.check(tokenOf('s1', 'u1', 'user'))).toBe('token_stale');
+    expect(list.check(tokenOf('s1', 'u1', 'admin'))).toBeUndefined();
+    expect(list.check(tokenOf('s2', 'u2', 'user'))).toBeUndefined();
   });
 
   it('lets the latest role change win, and ignores an older change delivered late', () => {
     const list = new DenyList(RETENTION);
     list.markUser('u1', 'admin', T0);
     list.markUser('u1', 'user', T0 + 1000);
-    expect(list.check(token('u1', 's1', 'admin'))).toBe('token_stale');
+    expect(list.check(tokenOf('s1', 'u1', 'admin'))).toBe('token_stale');
     list.markUser('u1', 'admin', T0);
-    expect(list.check(token('u1', 's1', 'admin'))).toBe('token_stale');
-    expect(list.check(token('u1', 's1', 'user'))).toBeUndefined();
+    expect(list.check(tokenOf('s1', 'u1', 'admin'))).toBe('token_stale');
+    expect(list.check(tokenOf('s1', 'u1', 'user'))).toBeUndefined();
   });
 
   it('reports a revoked session before a stale role', () => {
     const list = new DenyList(RETENTION);
     list.markUser('u1', 'admin', T0);
     list.revokeSession('s1', T0);
-    expect(list.check(token('u1', 's1', 'user'))).toBe('session_revoked');
+    expect(list.check(tokenOf('s1', 'u1', 'user'))).toBe('session_revoked');
   });
 
   it('keeps entries for the retention window and sweeps them afterwards', () => {
@@ -54,10 +44,10 @@ describe('DenyList', () => {
     list.revokeSession('s1', T0);
     list.markUser('u1', 'admin', T0);
     expect(list.sweep(T0 + RETENTION - 1)).toBe(0);
-    expect(list.check(token('u1', 's1'))).toBe('session_revoked');
+    expect(list.check(tokenOf('s1', 'u1'))).toBe('session_revoked');
     expect(list.sweep(T0 + RETENTION)).toBe(2);
     expect(list.size).toEqual({ sessions: 0, users: 0 });
-    expect(list.check(token('u1', 's1'))).toBeUndefined();
+    expect(list.check(tokenOf('s1', 'u1'))).toBeUndefined();
   });
 
   it('extends the retention when the same session is revoked again later', () => {
@@ -66,8 +56,8 @@ describe('DenyList', () => {
     list.revokeSession('s2', T0 + 10);
     list.revokeSession('s1', T0 + 20);
     expect(list.sweep(T0 + RETENTION + 10)).toBe(1);
-    expect(list.check(token('u', 's1'))).toBe('session_revoked');
-    expect(list.check(token('u', 's2'))).toBeUndefined();
+    expect(list.check(tokenOf('s1', 'u'))).toBe('session_revoked');
+    expect(list.check(tokenOf('s2', 'u'))).toBeUndefined();
   });
 
   it('applies the same event twice without growing', () => {
@@ -89,13 +79,13 @@ describe('DenyList', () => {
     const started = performance.now();
     let revoked = 0;
     for (let i = 0; i < count; i += 1) {
-      if (list.check(token('u', `session-${i}`)) === 'session_revoked') revoked += 1;
+      if (list.check(tokenOf(`session-${i}`, 'u')) === 'session_revoked') revoked += 1;
     }
     const perLookupUs = ((performance.now() - started) * 1000) / count;
     // Reported, not asserted: wall-clock time depends on the machine.
     process.stdout.write(`deny-list lookup with ${count} entries: ~${perLookupUs.toFixed(2)} µs\n`);
     expect(revoked).toBe(count);
-    expect(list.check(token('u', 'session-unknown'))).toBeUndefined();
+    expect(list.check(tokenOf('session-unknown', 'u'))).toBeUndefined();
 
     expect(list.sweep(T0 + RETENTION + count / 2)).toBe(count / 2 + 1);
     expect(list.sweep(T0 + RETENTION + count)).toBe(count / 2 - 1);

@@ -5,30 +5,16 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import type { AuthUser } from '../auth-user';
 import { encodeEvent, revocationKeys } from './protocol';
 import type { RevocationSnapshot } from './protocol';
 import { RevocationFeed } from './revocation-feed';
+import { eventually, tokenOf } from '../../test/feed-helpers';
 
 // Nothing listens on port 1: the stream cannot answer at all.
 const DEAD_REDIS = 'redis://127.0.0.1:1';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const SECRET = 'fallback-secret-for-tests-0123456789abcdef';
 const BUDGET_MS = 10_000;
-
-const token = (sessionId: string, userId = 'u-1', role: AuthUser['role'] = 'user'): AuthUser => ({
-  userId,
-  sessionId,
-  role,
-  tokenId: 'jti',
-  issuedAt: 0,
-  expiresAt: 0,
-});
-
-async function eventually(condition: () => boolean, timeoutMs = 3000): Promise<boolean> {
-  for (let waited = 0; waited < timeoutMs && !condition(); waited += 10) await delay(10);
-  return condition();
-}
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -116,9 +102,9 @@ describe('RevocationFeed fallback to auth-service snapshots', () => {
 
   it('with Redis unreachable, start() resolves once a snapshot was applied, and the guard is current', async () => {
     const feed = await startFeed();
-    expect(feed.check(token('s-revoked'))).toBe('session_revoked');
-    expect(feed.check(token('s-other', 'u-2', 'user'))).toBe('token_stale');
-    expect(feed.check(token('s-fine'))).toBeUndefined();
+    expect(feed.check(tokenOf('s-revoked'))).toBe('session_revoked');
+    expect(feed.check(tokenOf('s-other', 'u-2', 'user'))).toBe('token_stale');
+    expect(feed.check(tokenOf('s-fine'))).toBeUndefined();
     expect(feed.isFresh()).toBe(true);
     expect(feed.status()).toMatchObject({
       connected: false,
@@ -136,7 +122,7 @@ describe('RevocationFeed fallback to auth-service snapshots', () => {
       ...server.events,
       { type: 'session', id: '3', sessionId: 's-later', userId: 'u-3', at: now },
     ];
-    expect(await eventually(() => feed.check(token('s-later')) === 'session_revoked')).toBe(true);
+    expect(await eventually(() => feed.check(tokenOf('s-later')) === 'session_revoked')).toBe(true);
   });
 
   it('stays fresh only as long as snapshots keep succeeding: strict routes stop after the budget', async () => {
@@ -154,7 +140,7 @@ describe('RevocationFeed fallback to auth-service snapshots', () => {
     expect(feed.isFresh()).toBe(false);
     expect(feed.status().source).toBe('none');
     // What it learned is kept while the link is broken.
-    expect(feed.check(token('s-revoked'))).toBe('session_revoked');
+    expect(feed.check(tokenOf('s-revoked'))).toBe('session_revoked');
 
     server.handler = undefined;
     expect(await eventually(() => feed.isFresh())).toBe(true);
@@ -213,7 +199,7 @@ describe('RevocationFeed fallback to auth-service snapshots', () => {
       expect(await eventually(() => feed.status().fallback!.failures >= 2)).toBe(true);
       expect(feed.isFresh()).toBe(false);
       expect(feed.status()).toMatchObject({ source: 'none', eventsApplied: 0 });
-      expect(feed.check(token('s-partial', 'u-9'))).toBeUndefined();
+      expect(feed.check(tokenOf('s-partial', 'u-9'))).toBeUndefined();
       // Never followed anywhere else.
       expect(server.requests.every((req) => req.url === '/auth/internal/revocations')).toBe(true);
     },
@@ -243,7 +229,7 @@ describe('RevocationFeed fallback to auth-service snapshots', () => {
       now += 3001;
       expect(await eventually(() => server.requests.length > 0)).toBe(true);
       expect(await eventually(() => feed.status().source === 'fallback')).toBe(true);
-      expect(feed.check(token('s-revoked'))).toBe('session_revoked');
+      expect(feed.check(tokenOf('s-revoked'))).toBe('session_revoked');
       // A heartbeat again: polling stops.
       await redis.xadd(keys.stream, '*', ...encodeEvent({ type: 'heartbeat', at: now }, 'epoch-1'));
       expect(await eventually(() => feed.status().source === 'stream')).toBe(true);

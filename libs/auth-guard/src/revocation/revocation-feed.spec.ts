@@ -2,29 +2,14 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import type { AuthUser } from '../auth-user';
 import { encodeEvent, revocationKeys } from './protocol';
 import type { RevocationEvent } from './protocol';
 import { RevocationFeed } from './revocation-feed';
+import { eventually, tokenOf } from '../../test/feed-helpers';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const RETENTION_MS = 960_000;
 const BUDGET_MS = 10_000;
-
-const token = (sessionId: string, userId = 'u-1', role: AuthUser['role'] = 'user'): AuthUser => ({
-  userId,
-  sessionId,
-  role,
-  tokenId: 'jti',
-  issuedAt: 0,
-  expiresAt: 0,
-});
-
-/** Polls a condition; Redis delivery is asynchronous, so waiting is real but short. */
-async function eventually(condition: () => boolean, timeoutMs = 3000): Promise<boolean> {
-  for (let waited = 0; waited < timeoutMs && !condition(); waited += 20) await delay(20);
-  return condition();
-}
 
 describe('RevocationFeed against Redis', () => {
   let redis: Redis;
@@ -74,9 +59,9 @@ describe('RevocationFeed against Redis', () => {
     await xadd({ type: 'user', id: 'ev-u', userId: 'u-2', role: 'admin', at: now });
     const feed = await startFeed();
     expect(feed.status()).toMatchObject({ caughtUp: true, connected: true, eventsApplied: 2 });
-    expect(feed.check(token('s-old'))).toBe('session_revoked');
-    expect(feed.check(token('s-other', 'u-2', 'user'))).toBe('token_stale');
-    expect(feed.check(token('s-other', 'u-2', 'admin'))).toBeUndefined();
+    expect(feed.check(tokenOf('s-old'))).toBe('session_revoked');
+    expect(feed.check(tokenOf('s-other', 'u-2', 'user'))).toBe('token_stale');
+    expect(feed.check(tokenOf('s-other', 'u-2', 'admin'))).toBeUndefined();
   });
 
   it('catches up on a window longer than one read batch before start() resolves', async () => {
@@ -87,15 +72,15 @@ describe('RevocationFeed against Redis', () => {
     await pipeline.exec();
     const feed = await startFeed();
     expect(feed.status()).toMatchObject({ caughtUp: true, eventsApplied: 2500 });
-    expect(feed.check(token('s-0'))).toBe('session_revoked');
-    expect(feed.check(token('s-2499'))).toBe('session_revoked');
+    expect(feed.check(tokenOf('s-0'))).toBe('session_revoked');
+    expect(feed.check(tokenOf('s-2499'))).toBe('session_revoked');
   });
 
   it('applies events published while it runs', async () => {
     const feed = await startFeed(redis);
-    expect(feed.check(token('s-live'))).toBeUndefined();
+    expect(feed.check(tokenOf('s-live'))).toBeUndefined();
     await xadd(session('s-live'));
-    expect(await eventually(() => feed.check(token('s-live')) === 'session_revoked')).toBe(true);
+    expect(await eventually(() => feed.check(tokenOf('s-live')) === 'session_revoked')).toBe(true);
   });
 
   it('is fresh after a heartbeat and stale once strictBudgetMs passes without one', async () => {
@@ -129,8 +114,8 @@ describe('RevocationFeed against Redis', () => {
     await xadd(session('s-republished'), 'epoch-2', '1-1');
     await xadd({ type: 'heartbeat', at: now }, 'epoch-2');
     expect(await eventually(() => feed.status().epoch === 'epoch-2')).toBe(true);
-    expect(await eventually(() => feed.check(token('s-republished')) !== undefined)).toBe(true);
-    expect(feed.check(token('s-before'))).toBe('session_revoked');
+    expect(await eventually(() => feed.check(tokenOf('s-republished')) !== undefined)).toBe(true);
+    expect(feed.check(tokenOf('s-before'))).toBe('session_revoked');
   });
 
   it('recovers when the stream and its epoch key are deleted and events are added again', async () => {
@@ -143,9 +128,9 @@ describe('RevocationFeed against Redis', () => {
     await xadd(session('s-1'), 'epoch-3');
     await xadd(session('s-2'), 'epoch-3');
     await xadd({ type: 'heartbeat', at: now }, 'epoch-3');
-    expect(await eventually(() => feed.check(token('s-2')) === 'session_revoked')).toBe(true);
+    expect(await eventually(() => feed.check(tokenOf('s-2')) === 'session_revoked')).toBe(true);
     expect(await eventually(() => feed.status().epoch === 'epoch-3')).toBe(true);
-    expect(feed.check(token('s-1'))).toBe('session_revoked');
+    expect(feed.check(tokenOf('s-1'))).toBe('session_revoked');
     expect(await eventually(() => feed.isFresh())).toBe(true);
   });
 
@@ -157,8 +142,10 @@ describe('RevocationFeed against Redis', () => {
     const killed = await redis.client('KILL', 'ADDR', `127.0.0.1:${reader.stream.localPort}`);
     expect(killed).toBe(1);
     await xadd(session('s-during'));
-    expect(await eventually(() => feed.check(token('s-during')) === 'session_revoked')).toBe(true);
-    expect(feed.check(token('s-before'))).toBe('session_revoked');
+    expect(await eventually(() => feed.check(tokenOf('s-during')) === 'session_revoked')).toBe(
+      true,
+    );
+    expect(feed.check(tokenOf('s-before'))).toBe('session_revoked');
     expect(feed.status().connected).toBe(true);
   });
 
@@ -169,7 +156,7 @@ describe('RevocationFeed against Redis', () => {
     const feed = await startFeed();
     feed.apply(event);
     expect(feed.status()).toMatchObject({ deniedSessions: 1, markedUsers: 0 });
-    expect(feed.check(token('s-twice'))).toBe('session_revoked');
+    expect(feed.check(tokenOf('s-twice'))).toBe('session_revoked');
   });
 
   it('skips malformed entries and keeps applying the ones after them', async () => {
@@ -177,8 +164,8 @@ describe('RevocationFeed against Redis', () => {
     await redis.xadd(keys.stream, '*', 'e', 'epoch-1', 't', 'session', 'at', '', 'sid', 's-bad');
     await xadd(session('s-good'));
     const feed = await startFeed();
-    expect(feed.check(token('s-bad'))).toBeUndefined();
-    expect(feed.check(token('s-good'))).toBe('session_revoked');
+    expect(feed.check(tokenOf('s-bad'))).toBeUndefined();
+    expect(feed.check(tokenOf('s-good'))).toBe('session_revoked');
     expect(feed.status()).toMatchObject({ eventsApplied: 1, deniedSessions: 1 });
   });
 
@@ -187,6 +174,6 @@ describe('RevocationFeed against Redis', () => {
     const feed = await startFeed();
     now += RETENTION_MS + 1;
     feed.denyList.sweep(now);
-    expect(feed.check(token('s-aging'))).toBeUndefined();
+    expect(feed.check(tokenOf('s-aging'))).toBeUndefined();
   });
 });
