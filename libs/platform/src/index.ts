@@ -14,7 +14,7 @@ export {
   runService,
   REDACTED_FIELDS,
 } from './http/create-app';
-export type { ServiceDescription } from './http/create-app';
+export type { ServiceDescription } from './http/openapi';
 export { currentRequestId, requestIdFrom } from './http/request-context';
 export { ServiceLogger } from './http/service-logger';
 export {

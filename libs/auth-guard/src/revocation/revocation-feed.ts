@@ -4,28 +4,12 @@ import type { Redis } from 'ioredis';
 import type { AuthUser } from '../auth-user';
 import { DEFAULTS } from '../constants';
 import { DenyList } from './deny-list';
-import { decodeEvent, parseSnapshot, revocationKeys } from './protocol';
+import { decodeEvent, revocationKeys } from './protocol';
 import type { RevocationEvent } from './protocol';
+import { SnapshotPoller } from './snapshot-poller';
+import type { RevocationFallbackOptions, SnapshotPollerStatus } from './snapshot-poller';
 
-/**
- * auth-service's snapshot of the revocation window (`GET /auth/internal/revocations`), read
- * only while the stream cannot answer: Redis down, the window not read yet, or no relay
- * heartbeat for 3 s. It keeps revocations reaching this guard, and strict routes serving,
- * through a Redis outage, at the cost of one request per `intervalMs` while it lasts.
- */
-export interface RevocationFallbackOptions {
-  url: string;
-  /** auth-service's `AUTH_REVOCATIONS_SECRET`, sent as a bearer token. */
-  secret: string;
-  /** Poll period while the stream is out of touch (default 1000 ms). */
-  intervalMs?: number;
-  /** Per-request timeout (default 2000 ms). */
-  timeoutMs?: number;
-  /** Largest snapshot accepted (default 64 MiB, some 400 000 events). */
-  maxBytes?: number;
-  /** Injectable for tests; defaults to the global fetch. */
-  fetch?: typeof fetch;
-}
+export type { RevocationFallbackOptions } from './snapshot-poller';
 
 export interface RevocationFeedOptions {
   /**
@@ -55,7 +39,7 @@ export interface FeedStatus {
   markedUsers: number;
   /** Where the news that keeps the guard current comes from right now. */
   source: 'stream' | 'fallback' | 'none';
-  fallback?: { fetches: number; failures: number; lastSuccessAgeMs: number | null };
+  fallback?: SnapshotPollerStatus;
 }
 
 const BLOCK_MS = 5000;
@@ -68,7 +52,6 @@ const EPOCH_RECHECK_MS = 5000;
  * touch" (a broken relay). A lost connection does so at once.
  */
 const STREAM_SILENT_MS = 3000;
-const FALLBACK_DEFAULTS = { intervalMs: 1000, timeoutMs: 2000, maxBytes: 64 * 1024 * 1024 };
 
 /**
  * Follows the revocation stream in the background and keeps the deny-list current.
@@ -101,15 +84,7 @@ export class RevocationFeed {
   private loop: Promise<void> | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private firstCatchUp: (() => void) | undefined;
-  private snapshotAt = Number.NEGATIVE_INFINITY;
-  private snapshotFetches = 0;
-  private snapshotFailures = 0;
-  private snapshotError = '';
-  private onFallback = false;
-  private fallbackLoop: Promise<void> | undefined;
-  private fallbackTimer: NodeJS.Timeout | undefined;
-  private wakeFallback: (() => void) | undefined;
-  private readonly aborter = new AbortController();
+  private readonly snapshots: SnapshotPoller | undefined;
 
   constructor(
     private readonly options: RevocationFeedOptions,
@@ -118,6 +93,18 @@ export class RevocationFeed {
   ) {
     this.denyList = new DenyList(retentionMs);
     this.keys = revocationKeys(options.streamKey);
+    if (options.fallback) {
+      this.snapshots = new SnapshotPoller(
+        options.fallback,
+        clock,
+        () => !this.connected || !this.streamFresh(this.clock(), STREAM_SILENT_MS),
+        (events) => events.forEach((event) => this.apply(event)),
+        () => {
+          this.firstCatchUp?.();
+          this.firstCatchUp = undefined;
+        },
+      );
+    }
   }
 
   get strictBudgetMs(): number {
@@ -152,14 +139,14 @@ export class RevocationFeed {
     this.sweeper.unref();
     const caughtUp = new Promise<void>((resolve) => (this.firstCatchUp = resolve));
     if (this.reader) this.loop = this.run();
-    if (this.options.fallback) this.fallbackLoop = this.followFallback(this.options.fallback);
+    this.snapshots?.start();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.options.startupTimeoutMs ?? 5000);
     });
     await Promise.race([caughtUp, timeout]);
     clearTimeout(timer);
-    if (!this.caughtUp)
+    if (!this.isFresh())
       this.logger.warn('revocation feed not caught up at start: serving degraded');
   }
 
@@ -167,10 +154,7 @@ export class RevocationFeed {
     this.stopped = true;
     if (this.sweeper) clearInterval(this.sweeper);
     this.reader?.disconnect();
-    this.aborter.abort();
-    if (this.fallbackTimer) clearTimeout(this.fallbackTimer);
-    this.wakeFallback?.();
-    await Promise.all([this.loop, this.fallbackLoop]);
+    await Promise.all([this.loop, this.snapshots?.stop()]);
   }
 
   check(user: AuthUser): 'session_revoked' | 'token_stale' | undefined {
@@ -190,12 +174,12 @@ export class RevocationFeed {
   private source(nowMs: number): FeedStatus['source'] {
     const stream = this.streamFresh(nowMs, this.strictBudgetMs);
     const snapshot = this.snapshotFresh(nowMs);
-    if (stream && snapshot) return this.snapshotAt > this.freshAt ? 'fallback' : 'stream';
+    if (stream && snapshot) return this.snapshots!.freshAt > this.freshAt ? 'fallback' : 'stream';
     return stream ? 'stream' : snapshot ? 'fallback' : 'none';
   }
 
   private snapshotFresh(nowMs: number): boolean {
-    return nowMs - this.snapshotAt <= this.strictBudgetMs;
+    return this.snapshots !== undefined && nowMs - this.snapshots.freshAt <= this.strictBudgetMs;
   }
 
   status(): FeedStatus {
@@ -211,15 +195,7 @@ export class RevocationFeed {
       deniedSessions: sessions,
       markedUsers: users,
       source: this.source(now),
-      fallback: this.options.fallback
-        ? {
-            fetches: this.snapshotFetches,
-            failures: this.snapshotFailures,
-            lastSuccessAgeMs: Number.isFinite(this.snapshotAt)
-              ? Math.max(0, now - this.snapshotAt)
-              : null,
-          }
-        : undefined,
+      fallback: this.snapshots?.status(now),
     };
   }
 
@@ -258,7 +234,7 @@ export class RevocationFeed {
         if (this.connected) {
           this.logger.warn(`revocation feed disconnected: ${describe(error)}`);
           // Ask auth-service at once rather than at the next poll.
-          this.wakeFallback?.();
+          this.snapshots?.now();
         }
         this.connected = false;
         this.verifyEpoch = true;
@@ -280,72 +256,6 @@ export class RevocationFeed {
     }
     this.verifyEpoch = false;
     this.epochCheckedAt = Date.now();
-  }
-
-  /** Polls auth-service's snapshot whenever the stream is out of touch. */
-  private async followFallback(fallback: RevocationFallbackOptions): Promise<void> {
-    const intervalMs = fallback.intervalMs ?? FALLBACK_DEFAULTS.intervalMs;
-    // At start, give the stream a moment: when Redis answers, no request is needed at all.
-    await this.pause(Math.min(intervalMs, 500));
-    while (!this.stopped) {
-      if (!this.connected || !this.streamFresh(this.clock(), STREAM_SILENT_MS)) {
-        await this.fetchSnapshot(fallback);
-      } else if (this.onFallback) {
-        this.onFallback = false;
-        this.logger.log('revocation stream current again: snapshot polling stopped');
-      }
-      await this.pause(intervalMs);
-    }
-  }
-
-  private async fetchSnapshot(fallback: RevocationFallbackOptions): Promise<void> {
-    const sentAt = this.clock();
-    this.snapshotFetches += 1;
-    try {
-      const doFetch = fallback.fetch ?? fetch;
-      const response = await doFetch(fallback.url, {
-        signal: AbortSignal.any([
-          this.aborter.signal,
-          AbortSignal.timeout(fallback.timeoutMs ?? FALLBACK_DEFAULTS.timeoutMs),
-        ]),
-        headers: { accept: 'application/json', authorization: `Bearer ${fallback.secret}` },
-        redirect: 'error',
-      });
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw new Error(`HTTP ${response.status}`);
-      }
-      const text = await readCapped(response, fallback.maxBytes ?? FALLBACK_DEFAULTS.maxBytes);
-      const snapshot = parseSnapshot(JSON.parse(text));
-      if (!snapshot) throw new Error('malformed snapshot');
-      for (const event of snapshot.events) this.apply(event);
-      // Everything committed before the request was sent is in the snapshot: that instant,
-      // on this guard's own clock, is what the news is current as of.
-      this.snapshotAt = sentAt;
-      if (!this.onFallback)
-        this.logger.warn(
-          `revocation stream out of touch: following auth-service's snapshot (${snapshot.events.length} events)`,
-        );
-      this.onFallback = true;
-      this.snapshotError = '';
-      this.firstCatchUp?.();
-      this.firstCatchUp = undefined;
-    } catch (error) {
-      if (this.stopped) return;
-      this.snapshotFailures += 1;
-      const message = describe(error);
-      if (message !== this.snapshotError)
-        this.logger.warn(`revocation snapshot from ${fallback.url} failed: ${message}`);
-      this.snapshotError = message;
-    }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.wakeFallback = resolve;
-      this.fallbackTimer = setTimeout(resolve, ms);
-      this.fallbackTimer.unref();
-    });
   }
 
   private async readOnce(): Promise<void> {
@@ -378,29 +288,6 @@ export class RevocationFeed {
       this.firstCatchUp = undefined;
     }
   }
-}
-
-/** The body as text, refusing (and cancelling) anything larger than `max` bytes. */
-async function readCapped(response: Response, max: number): Promise<string> {
-  if (Number(response.headers.get('content-length') ?? 0) > max) {
-    await response.body?.cancel();
-    throw new Error('snapshot too large');
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw new Error('snapshot too large');
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

@@ -1,7 +1,7 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { AccessTokenClaims } from '../auth-user';
-import type { TestTokenSigner } from './index';
+import type { TestTokenSigner } from './test-token-signer';
 
 /** One entry of the hostile-token corpus: see `hostileTokens()`. */
 export interface HostileToken {

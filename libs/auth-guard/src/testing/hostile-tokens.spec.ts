@@ -1,5 +1,5 @@
 import { hostileTokens } from './hostile-tokens';
-import { TestTokenSigner } from './index';
+import { TestTokenSigner } from './test-token-signer';
 
 const signer = new TestTokenSigner('http://auth.test', 'probe-service');
 const headerOf = (token: string): Record<string, unknown> =>

@@ -9,7 +9,7 @@ import {
   otherAlgorithms,
   unsignedTokens,
 } from './hostile-signatures';
-import type { TestTokenSigner } from './index';
+import type { TestTokenSigner } from './test-token-signer';
 
 export type { HostileToken } from './hostile-jws';
 

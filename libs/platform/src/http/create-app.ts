@@ -10,16 +10,10 @@ import { ApiExceptionFilter } from './api-exception.filter';
 import { installDrainGuard, startDraining } from './drain';
 import { installJsonOnly } from './json-only';
 import { buildOpenApiDocument } from './openapi';
+import type { ServiceDescription } from './openapi';
 import { installRequestContext, requestIdFrom } from './request-context';
 import { ServiceLogger } from './service-logger';
 import { createValidationPipe } from './validation';
-
-export interface ServiceDescription {
-  /** e.g. `auth-service`: used in logs, metrics and the OpenAPI title. */
-  name: string;
-  description: string;
-  version: string;
-}
 
 /** Field names whose values never reach a log line, at any depth. */
 export const REDACTED_FIELDS = [

@@ -5,7 +5,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { writeFileSync } from 'node:fs';
 import { ERROR_CODES } from './api-error';
-import type { ServiceDescription } from './create-app';
+
+export interface ServiceDescription {
+  /** e.g. `auth-service`: used in logs, metrics and the OpenAPI title. */
+  name: string;
+  description: string;
+  version: string;
+}
 
 /** The OpenAPI document of a running (or previewed) app. */
 export function buildOpenApiDocument(

@@ -1,13 +1,15 @@
 import type { AuthGuardStatus } from '@hybrid-auth/auth-guard';
-import type { MetricsService } from './metrics.service';
+import { Counter, Gauge } from 'prom-client';
+import type { Registry } from 'prom-client';
 
 /**
  * Guard internals as Prometheus metrics, read from the guard's snapshot at scrape time
  * (nothing is added to the request path). Labels are bounded: outcome codes only.
  */
-export function registerGuardMetrics(metrics: MetricsService, guard: AuthGuardStatus): void {
+export function registerGuardMetrics(registry: Registry, guard: AuthGuardStatus): void {
   const snapshot = () => guard.snapshot();
-  metrics.counter({
+  new Counter({
+    registers: [registry],
     name: 'auth_guard_verifications_total',
     help: 'Access-token checks by outcome (ok or an error code)',
     labelNames: ['outcome'],
@@ -18,7 +20,8 @@ export function registerGuardMetrics(metrics: MetricsService, guard: AuthGuardSt
     },
   });
   const gauge = (name: string, help: string, read: () => number | undefined | null) =>
-    metrics.gauge({
+    new Gauge({
+      registers: [registry],
       name,
       help,
       collect() {

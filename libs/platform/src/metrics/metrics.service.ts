@@ -21,7 +21,7 @@ export class MetricsService {
       labelNames: ['method', 'route', 'status'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     });
-    if (guard) registerGuardMetrics(this, guard);
+    if (guard) registerGuardMetrics(this.registry, guard);
   }
 
   counter<T extends string>(config: Omit<CounterConfiguration<T>, 'registers'>): Counter<T> {
