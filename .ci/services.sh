@@ -53,3 +53,17 @@ ensure_chromium() {
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null || return 1
   [ -x /usr/bin/chromium ]
 }
+
+# Run directly (`npm test` does, before the tests): make sure everything the suites use is
+# there, installing from Debian what is missing, or say what to install.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  missing=""
+  ensure_postgres || missing="$missing PostgreSQL(127.0.0.1:5432,trust)"
+  ensure_redis || missing="$missing Redis(127.0.0.1:6379)"
+  ensure_nginx || missing="$missing nginx"
+  ensure_chromium || missing="$missing chromium"
+  if [ -n "$missing" ]; then
+    echo "The tests need:$missing. Install them (Debian: apt-get install postgresql redis-server nginx chromium) or run this as root to let it do so." >&2
+    exit 1
+  fi
+fi
