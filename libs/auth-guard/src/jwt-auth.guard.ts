@@ -6,6 +6,7 @@ import { IS_PUBLIC_KEY, STRICT_KEY } from './constants';
 import { AuthError, authError } from './errors';
 import type { NormalizedOptions } from './options';
 import type { RevocationFeed } from './revocation/revocation-feed';
+import { PerHandler } from './per-handler';
 import { AUTH_GUARD_OPTIONS, REQUEST_TOKEN, REVOCATION_FEED } from './tokens';
 import { extractToken } from './verification/token-extractor';
 import { TokenVerifier } from './verification/token-verifier';
@@ -22,10 +23,6 @@ interface RouteRules {
   isPublic: boolean;
   strict: boolean;
 }
-type Targets = [
-  ReturnType<ExecutionContext['getHandler']>,
-  ReturnType<ExecutionContext['getClass']>,
-];
 
 /**
  * Deny by default: every route needs a valid access token unless marked `@Public()`.
@@ -39,7 +36,13 @@ type Targets = [
 export class JwtAuthGuard implements CanActivate {
   private readonly logger = new Logger('JwtAuthGuard');
   readonly outcomes = new Map<Outcome, number>();
-  private readonly routes = new WeakMap<object, WeakMap<object, RouteRules>>();
+  /** `@Public()` and `@Strict()` of each handler, read once. */
+  private readonly routes = new PerHandler<RouteRules>((targets) => ({
+    isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) === true,
+    strict:
+      this.options.strict ||
+      this.reflector.getAllAndOverride<boolean>(STRICT_KEY, targets) === true,
+  }));
   private readonly refusals = new Map<Outcome, number>();
   private windowStart = 0;
 
@@ -51,7 +54,7 @@ export class JwtAuthGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const route = this.routeOf(context);
+    const route = this.routes.get(context);
     if (route.isPublic) return true;
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const response = context.switchToHttp().getResponse<unknown>();
@@ -75,33 +78,6 @@ export class JwtAuthGuard implements CanActivate {
     } catch (error) {
       return this.refuse(error, response, presented);
     }
-  }
-
-  /**
-   * `@Public()` and `@Strict()` of a handler, read once: decorator metadata never changes after
-   * start, and two Reflector lookups per request are a measurable part of the guard's cost.
-   */
-  private routeOf(context: ExecutionContext): RouteRules {
-    // By class, then handler: an inherited handler may be public in one subclass only.
-    const controller = context.getClass();
-    const handler = context.getHandler();
-    let byHandler = this.routes.get(controller);
-    if (byHandler === undefined) {
-      byHandler = new WeakMap();
-      this.routes.set(controller, byHandler);
-    }
-    let rules = byHandler.get(handler);
-    if (rules === undefined) {
-      const targets: Targets = [handler, controller];
-      rules = {
-        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) === true,
-        strict:
-          this.options.strict ||
-          this.reflector.getAllAndOverride<boolean>(STRICT_KEY, targets) === true,
-      };
-      byHandler.set(handler, rules);
-    }
-    return rules;
   }
 
   private admit(user: AuthUser, request: GuardedRequest, strict: boolean): true {
