@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { AuthGuardModule, JwtAuthGuard, RolesGuard } from '@hybrid-auth/auth-guard';
+import { AuthGuardModule, JwtAuthGuard } from '@hybrid-auth/auth-guard';
 import { DatabaseModule } from '@hybrid-auth/database';
 import { PlatformModule } from '@hybrid-auth/platform';
 import { AdminModule } from './admin/admin.module';
@@ -60,9 +60,8 @@ export class AppModule {
       ],
       providers: [
         AuthReadiness,
-        // Deny by default, in this order: a valid token, then the role, then a live session.
+        // Deny by default, in this order: a valid token with the route's role, then a live session.
         { provide: APP_GUARD, useExisting: JwtAuthGuard },
-        { provide: APP_GUARD, useExisting: RolesGuard },
         { provide: APP_GUARD, useExisting: SessionStateGuard },
       ],
     };

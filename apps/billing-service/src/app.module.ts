@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { AuthGuardModule, JwtAuthGuard, RolesGuard } from '@hybrid-auth/auth-guard';
+import { AuthGuardModule, JwtAuthGuard } from '@hybrid-auth/auth-guard';
 import { MeController, PlatformModule } from '@hybrid-auth/platform';
 import type { BillingConfig } from './config/billing.config';
 import { ConfigModule } from './config/config.module';
@@ -23,9 +23,8 @@ export class AppModule {
       ],
       controllers: [MeController('billing')],
       providers: [
-        // Deny by default: a valid token, then the role. Open routes say @Public().
+        // Deny by default: a valid token with one of the route's @Roles. Open routes say @Public().
         { provide: APP_GUARD, useExisting: JwtAuthGuard },
-        { provide: APP_GUARD, useExisting: RolesGuard },
       ],
     };
   }

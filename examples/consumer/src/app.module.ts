@@ -1,14 +1,7 @@
 import { Controller, Get, Module, Post } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import {
-  AuthGuardModule,
-  CurrentUser,
-  JwtAuthGuard,
-  Public,
-  Roles,
-  RolesGuard,
-} from '@hybrid-auth/auth-guard';
+import { AuthGuardModule, CurrentUser, JwtAuthGuard, Public, Roles } from '@hybrid-auth/auth-guard';
 import type { AuthUser } from '@hybrid-auth/auth-guard';
 
 @Controller('inventory')
@@ -41,10 +34,7 @@ export class AppModule {
         AuthGuardModule.forRoot({ issuer: 'hybrid-auth', audience: 'inventory-service', jwksUrl }),
       ],
       controllers: [InventoryController],
-      providers: [
-        { provide: APP_GUARD, useExisting: JwtAuthGuard },
-        { provide: APP_GUARD, useExisting: RolesGuard },
-      ],
+      providers: [{ provide: APP_GUARD, useExisting: JwtAuthGuard }],
     };
   }
 }

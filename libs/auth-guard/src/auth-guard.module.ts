@@ -32,7 +32,8 @@ function createFeed(options: NormalizedOptions): RevocationFeed | null {
 
 /**
  * `AuthGuardModule.forRoot({ issuer, audience, jwksUrl, revocation })` (or `forRootAsync`)
- * once in the root module; then register `JwtAuthGuard` and `RolesGuard` as APP_GUARDs.
+ * once in the root module; then register `JwtAuthGuard` as the APP_GUARD (it enforces
+ * `@Public()`, `@Roles()` and `@Strict()`).
  */
 @Module({
   providers: [

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AuthUser } from './auth-user';
-import { IS_PUBLIC_KEY, STRICT_KEY } from './constants';
+import { IS_PUBLIC_KEY, ROLES_KEY, STRICT_KEY } from './constants';
+import type { Role } from './constants';
 import { AuthError, authError } from './errors';
 import type { NormalizedOptions } from './options';
 import type { RevocationFeed } from './revocation/revocation-feed';
@@ -22,11 +23,14 @@ const REFUSAL_LOG_WINDOW_MS = 10_000;
 interface RouteRules {
   isPublic: boolean;
   strict: boolean;
+  /** The `@Roles(...)` of the route; null when any role will do. */
+  roles: readonly Role[] | null;
 }
 
 /**
- * Deny by default: every route needs a valid access token unless marked `@Public()`.
- * Register it as a global guard (`{ provide: APP_GUARD, useExisting: JwtAuthGuard }`).
+ * Deny by default: every route needs a valid access token unless marked `@Public()`, and
+ * one of its `@Roles(...)` when it has some. Register it as the global guard
+ * (`{ provide: APP_GUARD, useExisting: JwtAuthGuard }`); nothing else is needed.
  *
  * No I/O on the request path: keys and revocation news are in memory, refreshed in the
  * background. Only a token naming a kid we have never seen may wait, bounded, for one
@@ -36,13 +40,17 @@ interface RouteRules {
 export class JwtAuthGuard implements CanActivate {
   private readonly logger = new Logger('JwtAuthGuard');
   readonly outcomes = new Map<Outcome, number>();
-  /** `@Public()` and `@Strict()` of each handler, read once. */
-  private readonly routes = new PerHandler<RouteRules>((targets) => ({
-    isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) === true,
-    strict:
-      this.options.strict ||
-      this.reflector.getAllAndOverride<boolean>(STRICT_KEY, targets) === true,
-  }));
+  /** `@Public()`, `@Strict()` and `@Roles()` of each handler, read once. */
+  private readonly routes = new PerHandler<RouteRules>((targets) => {
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    return {
+      isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) === true,
+      strict:
+        this.options.strict ||
+        this.reflector.getAllAndOverride<boolean>(STRICT_KEY, targets) === true,
+      roles: roles && roles.length > 0 ? roles : null,
+    };
+  });
   private readonly refusals = new Map<Outcome, number>();
   private windowStart = 0;
 
@@ -71,20 +79,24 @@ export class JwtAuthGuard implements CanActivate {
         // admit() may refuse too (revoked session, stale feed): its errors need the same
         // headers and counting as a failed verification, hence catch() rather than then(_, b).
         return verified
-          .then((user) => this.admit(user, request, route.strict))
+          .then((user) => this.admit(user, request, route))
           .catch((error: unknown) => this.refuse(error, response, true));
       }
-      return this.admit(verified, request, route.strict);
+      return this.admit(verified, request, route);
     } catch (error) {
       return this.refuse(error, response, presented);
     }
   }
 
-  private admit(user: AuthUser, request: GuardedRequest, strict: boolean): true {
+  private admit(user: AuthUser, request: GuardedRequest, route: RouteRules): true {
     const denied = this.feed?.check(user);
     if (denied) throw authError(denied);
-    if (strict) {
+    if (route.strict) {
       if (!this.feed?.isFresh()) throw authError('unavailable', 'revocation feed stale');
+    }
+    // Roles are enforced here too: a service that forgets RolesGuard cannot leave a route open.
+    if (route.roles !== null && !route.roles.includes(user.role)) {
+      throw authError('forbidden', `role ${user.role}`);
     }
     request.user = user;
     this.count('ok');

@@ -7,7 +7,10 @@ import type { Role } from './constants';
 import { authError } from './errors';
 import { PerHandler } from './per-handler';
 
-/** Enforces `@Roles(...)`; register after JwtAuthGuard so `request.user` is set. */
+/**
+ * Enforces `@Roles(...)` on `request.user`. JwtAuthGuard already enforces them; this guard
+ * remains for routes whose user is set by something else (then register it after that).
+ */
 @Injectable()
 export class RolesGuard implements CanActivate {
   /** The `@Roles(...)` of each handler, read once; null when it has none. */

@@ -13,7 +13,6 @@ import {
   JwtAuthGuard,
   Public,
   Roles,
-  RolesGuard,
   Strict,
 } from '../src';
 import type { AuthGuardModuleOptions, AuthUser } from '../src';
@@ -56,10 +55,7 @@ function probeModule(options: AuthGuardModuleOptions): DynamicModule {
     module: ProbeModule,
     imports: [AuthGuardModule.forRoot(options)],
     controllers: [ProbeController],
-    providers: [
-      { provide: APP_GUARD, useExisting: JwtAuthGuard },
-      { provide: APP_GUARD, useExisting: RolesGuard },
-    ],
+    providers: [{ provide: APP_GUARD, useExisting: JwtAuthGuard }],
   };
 }
 

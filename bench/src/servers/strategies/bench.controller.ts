@@ -1,5 +1,4 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import { RolesGuard } from '@hybrid-auth/auth-guard';
 import { Backends } from './backends';
 import { ArticleHs256Guard } from './hs256-article.guard';
 import { Hs256Guard } from './hs256.guard';
@@ -51,9 +50,9 @@ export class BenchController {
     return answer();
   }
 
-  /** Ours, as a downstream service registers it: JwtAuthGuard (see HybridGuard), then RolesGuard. */
+  /** Ours, as a downstream service registers it: JwtAuthGuard alone (see HybridGuard). */
   @Get('hybrid')
-  @UseGuards(HybridGuard, RolesGuard)
+  @UseGuards(HybridGuard)
   hybrid() {
     return answer();
   }
