@@ -78,7 +78,7 @@ export function strategiesSection(r: BenchResults): string {
       ].join('\n\n'),
     ),
     unique.length > 0
-      ? `\`hybrid-unique\` sends a token the server has never seen on every request (${rate(Math.min(...unique.map((u) => u.distinctTokens ?? 0)))}+ distinct tokens per run, minted with auth-service's signing key for live sessions): no cache hit, so every request pays ECDSA verification. It is the cost of a burst of fresh logins, and the ceiling without the verified-token cache.`
+      ? `\`hybrid-unique\` sends a token the server has never seen on every request (${rate(Math.min(...unique.map((u) => u.distinctTokens ?? 0)))}+ distinct tokens per run, minted with auth-service's signing key for live sessions): no cache hit, so every request pays ECDSA verification. It is the cost of a burst of fresh logins, and the ceiling without the verified-token cache. It runs at the end of each round at 100 connections and evicts the reused pool from that cache, so the hybrid target is warmed again (1 s, unmeasured, as every target is before round 1) before the next round.`
       : '',
     article
       ? `**The article's JWT-only figure** (~5,527 req/s, ~0.97 ms, autocannon 100 connections 10 s) compares with \`hs256-article\` here: ${rate(article.rps)} req/s, p50 ${ms(article.p50Ms)} ms. Its cost is not HMAC: \`jsonwebtoken.verify\` given a string secret first tries to parse it as a PEM public key, and that failing \`createPublicKey\` costs ${stringSecret ? duration(stringSecret.nsPerOp) : 'n/a'} per call, against ${keyObject ? duration(keyObject.nsPerOp) : 'n/a'} with a \`KeyObject\` (section 5).`
