@@ -1,17 +1,6 @@
+import { STRATEGY_ORDER as ORDER } from './results';
 import type { BenchResults, TargetSummary } from './results';
 import { duration, ms, pct, rate, table, times, us } from './format';
-
-const ORDER = [
-  'raw',
-  'none',
-  'noop-guard',
-  'hs256-article',
-  'hs256',
-  'session-pg',
-  'session-redis',
-  'hybrid',
-  'hybrid-unique',
-];
 
 function rows(summaries: TargetSummary[]): string[][] {
   return [...summaries]

@@ -139,3 +139,16 @@ export interface MicroResult {
   denyList: MicroEntry[];
   memory: { entries: number; bytes: number; bytesPerEntry: number }[];
 }
+
+/** The strategies in the order every table and the chart show them. */
+export const STRATEGY_ORDER = [
+  'raw',
+  'none',
+  'noop-guard',
+  'hs256-article',
+  'hs256',
+  'session-pg',
+  'session-redis',
+  'hybrid',
+  'hybrid-unique',
+];

@@ -1,16 +1,6 @@
+import { STRATEGY_ORDER as ORDER } from './results';
 import type { BenchResults, TargetSummary } from './results';
 
-const ORDER = [
-  'raw',
-  'none',
-  'noop-guard',
-  'hs256-article',
-  'hs256',
-  'session-pg',
-  'session-redis',
-  'hybrid',
-  'hybrid-unique',
-];
 const SHORT: Record<string, string> = {
   raw: 'raw node:http',
   none: 'Nest, unguarded',
