@@ -138,7 +138,7 @@ describe('RevocationFeed against Redis', () => {
     await xadd(session('s-before'));
     const feed = await startFeed();
     // Kill exactly this feed's connection (other test runs share this Redis).
-    const reader = (feed as unknown as { reader: Redis }).reader;
+    const reader = (feed as unknown as { stream: { reader: Redis } }).stream.reader;
     const killed = await redis.client('KILL', 'ADDR', `127.0.0.1:${reader.stream.localPort}`);
     expect(killed).toBe(1);
     await xadd(session('s-during'));

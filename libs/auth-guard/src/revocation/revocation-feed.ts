@@ -1,13 +1,12 @@
 import { Logger } from '@nestjs/common';
-import type * as IORedis from 'ioredis';
 import type { Redis } from 'ioredis';
 import type { AuthUser } from '../auth-user';
 import { DEFAULTS } from '../constants';
 import { DenyList } from './deny-list';
-import { decodeEvent, revocationKeys } from './protocol';
 import type { RevocationEvent } from './protocol';
 import { SnapshotPoller } from './snapshot-poller';
 import type { RevocationFallbackOptions, SnapshotPollerStatus } from './snapshot-poller';
+import { StreamFollower } from './stream-follower';
 
 export type { RevocationFallbackOptions } from './snapshot-poller';
 
@@ -42,11 +41,7 @@ export interface FeedStatus {
   fallback?: SnapshotPollerStatus;
 }
 
-const BLOCK_MS = 5000;
-const BATCH = 1000;
 const SWEEP_EVERY_MS = 10_000;
-const BACKOFF_MS = [100, 250, 500, 1000, 2000];
-const EPOCH_RECHECK_MS = 5000;
 /**
  * The relay heartbeats every second: three missed ones make a connected stream "out of
  * touch" (a broken relay). A lost connection does so at once.
@@ -54,36 +49,25 @@ const EPOCH_RECHECK_MS = 5000;
 const STREAM_SILENT_MS = 3000;
 
 /**
- * Follows the revocation stream in the background and keeps the deny-list current.
+ * Keeps the deny-list current in the background and says whether the news is fresh.
+ *
+ * News comes from the Redis stream (StreamFollower) and, while the stream is out of touch,
+ * from auth-service's snapshot (SnapshotPoller); either may be absent, not both. A relay
+ * heartbeat read from a caught-up stream, or a successful snapshot, proves the news current
+ * as of its time; strict routes need such a proof within `strictBudgetMs`.
  *
  * Guarantees (README, "Revocation"): every event younger than the retention window reaches
- * this guard at least once, in stream order. At start the whole window is read before the
- * feed reports itself caught up; after a disconnect it resumes from the last entry it saw;
- * when the epoch changed (Redis lost its data and the relay republished) it re-reads the
- * stream from the start. Nothing it learned is dropped on reconnect: entries only leave
+ * this guard at least once. Nothing it learned is dropped on reconnect: entries only leave
  * the deny-list when no token they could affect can still be alive.
- *
- * With a `fallback`, while the stream is out of touch the feed polls auth-service for the
- * whole window instead (straight from the outbox, so complete as of the request), and a
- * successful snapshot counts as fresh news just as a heartbeat does.
  */
 export class RevocationFeed {
   readonly denyList: DenyList;
   private readonly logger = new Logger('RevocationFeed');
-  private readonly keys: ReturnType<typeof revocationKeys>;
-  private reader: Redis | undefined;
-  private lastId = '0-0';
-  private epoch: string | null = null;
-  private connected = false;
-  private caughtUp = false;
-  private verifyEpoch = true;
-  private epochCheckedAt = 0;
   private freshAt = Number.NEGATIVE_INFINITY;
   private eventsApplied = 0;
-  private stopped = false;
-  private loop: Promise<void> | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private firstCatchUp: (() => void) | undefined;
+  private readonly stream: StreamFollower | undefined;
   private readonly snapshots: SnapshotPoller | undefined;
 
   constructor(
@@ -92,17 +76,21 @@ export class RevocationFeed {
     private readonly clock: () => number,
   ) {
     this.denyList = new DenyList(retentionMs);
-    this.keys = revocationKeys(options.streamKey);
+    if (options.redis !== undefined) {
+      this.stream = new StreamFollower(options.redis, options.streamKey, {
+        apply: (event) => this.apply(event),
+        caughtUp: () => this.caughtUpOnce(),
+        // Ask auth-service at once rather than at the next poll.
+        disconnected: () => this.snapshots?.now(),
+      });
+    }
     if (options.fallback) {
       this.snapshots = new SnapshotPoller(
         options.fallback,
         clock,
-        () => !this.connected || !this.streamFresh(this.clock(), STREAM_SILENT_MS),
+        () => !this.stream?.connected || !this.streamFresh(this.clock(), STREAM_SILENT_MS),
         (events) => events.forEach((event) => this.apply(event)),
-        () => {
-          this.firstCatchUp?.();
-          this.firstCatchUp = undefined;
-        },
+        () => this.caughtUpOnce(),
       );
     }
   }
@@ -113,32 +101,10 @@ export class RevocationFeed {
 
   /** Starts following; resolves once caught up, or after the start-up timeout (degraded). */
   async start(): Promise<void> {
-    const readerOptions = {
-      // Fail commands at once while disconnected: the loop backs off and resumes itself.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      // A half-open connection must not hang a blocking read forever.
-      commandTimeout: BLOCK_MS + 3000,
-      connectTimeout: 2000,
-      connectionName: 'revocation-feed',
-      lazyConnect: true,
-    };
-    const { redis } = this.options;
-    if (redis === undefined) {
-      // No stream to follow: the snapshot loop alone keeps the deny-list current.
-    } else if (typeof redis === 'string') {
-      // ioredis is an optional peer dependency: loaded only when the feed is used.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { Redis: RedisClient } = require('ioredis') as typeof IORedis;
-      this.reader = new RedisClient(redis, readerOptions);
-    } else {
-      this.reader = redis.duplicate(readerOptions);
-    }
-    this.reader?.on('error', () => undefined);
     this.sweeper = setInterval(() => this.denyList.sweep(this.clock()), SWEEP_EVERY_MS);
     this.sweeper.unref();
     const caughtUp = new Promise<void>((resolve) => (this.firstCatchUp = resolve));
-    if (this.reader) this.loop = this.run();
+    this.stream?.start();
     this.snapshots?.start();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
@@ -151,10 +117,8 @@ export class RevocationFeed {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     if (this.sweeper) clearInterval(this.sweeper);
-    this.reader?.disconnect();
-    await Promise.all([this.loop, this.snapshots?.stop()]);
+    await Promise.all([this.stream?.stop(), this.snapshots?.stop()]);
   }
 
   check(user: AuthUser): 'session_revoked' | 'token_stale' | undefined {
@@ -167,7 +131,12 @@ export class RevocationFeed {
   }
 
   private streamFresh(nowMs: number, withinMs: number): boolean {
-    return this.caughtUp && nowMs - this.freshAt <= withinMs;
+    return this.stream?.caughtUp === true && nowMs - this.freshAt <= withinMs;
+  }
+
+  private caughtUpOnce(): void {
+    this.firstCatchUp?.();
+    this.firstCatchUp = undefined;
   }
 
   /** The freshest proof within the budget, if any. */
@@ -186,11 +155,11 @@ export class RevocationFeed {
     const now = this.clock();
     const { sessions, users } = this.denyList.size;
     return {
-      connected: this.connected,
-      caughtUp: this.caughtUp,
-      lastEntryId: this.lastId,
+      connected: this.stream?.connected ?? false,
+      caughtUp: this.stream?.caughtUp ?? false,
+      lastEntryId: this.stream?.lastId ?? '0-0',
       heartbeatAgeMs: Number.isFinite(this.freshAt) ? Math.max(0, now - this.freshAt) : null,
-      epoch: this.epoch,
+      epoch: this.stream?.epoch ?? null,
       eventsApplied: this.eventsApplied,
       deniedSessions: sessions,
       markedUsers: users,
@@ -216,79 +185,4 @@ export class RevocationFeed {
     }
     this.eventsApplied += 1;
   }
-
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (!this.stopped) {
-      try {
-        if (this.reader!.status === 'wait' || this.reader!.status === 'end')
-          await this.reader!.connect();
-        // Also re-check now and then: Redis can lose its data without dropping our connection.
-        if (this.verifyEpoch || Date.now() - this.epochCheckedAt > EPOCH_RECHECK_MS)
-          await this.checkEpoch();
-        await this.readOnce();
-        this.connected = true;
-        failures = 0;
-      } catch (error) {
-        if (this.stopped) break;
-        if (this.connected) {
-          this.logger.warn(`revocation feed disconnected: ${describe(error)}`);
-          // Ask auth-service at once rather than at the next poll.
-          this.snapshots?.now();
-        }
-        this.connected = false;
-        this.verifyEpoch = true;
-        await sleep(BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)]);
-        failures += 1;
-      }
-    }
-  }
-
-  /** After (re)connecting: if Redis lost its data, the stream must be read again from its start. */
-  private async checkEpoch(): Promise<void> {
-    const epoch = await this.reader!.get(this.keys.epoch);
-    if (epoch !== this.epoch) {
-      if (this.epoch !== null)
-        this.logger.warn('revocation stream epoch changed: re-reading the window');
-      this.epoch = epoch;
-      this.lastId = '0-0';
-      this.caughtUp = false;
-    }
-    this.verifyEpoch = false;
-    this.epochCheckedAt = Date.now();
-  }
-
-  private async readOnce(): Promise<void> {
-    // While catching up, read without blocking until a short batch says we reached the end.
-    // (The typed xread normalises the reply; ioredis 6 speaks RESP3, where a raw call returns a map.)
-    const reader = this.reader!;
-    const reply = this.caughtUp
-      ? await reader.xread(
-          'COUNT',
-          BATCH,
-          'BLOCK',
-          BLOCK_MS,
-          'STREAMS',
-          this.keys.stream,
-          this.lastId,
-        )
-      : await reader.xread('COUNT', BATCH, 'STREAMS', this.keys.stream, this.lastId);
-    const entries = reply?.[0]?.[1] ?? [];
-    for (const [id, fields] of entries) {
-      const decoded = decodeEvent(fields);
-      // An entry of another epoch hints that Redis lost its data and the relay republished:
-      // confirm with the epoch key before the next read (applying the entry is harmless).
-      if (decoded && decoded.epoch !== this.epoch) this.verifyEpoch = true;
-      this.lastId = id;
-      if (decoded) this.apply(decoded.event);
-    }
-    if (!this.caughtUp && entries.length < BATCH) {
-      this.caughtUp = true;
-      this.firstCatchUp?.();
-      this.firstCatchUp = undefined;
-    }
-  }
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));

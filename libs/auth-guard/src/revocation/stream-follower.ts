@@ -1,0 +1,148 @@
+import { Logger } from '@nestjs/common';
+import type * as IORedis from 'ioredis';
+import type { Redis } from 'ioredis';
+import { decodeEvent, revocationKeys } from './protocol';
+import type { RevocationEvent } from './protocol';
+
+const BLOCK_MS = 5000;
+const BATCH = 1000;
+const BACKOFF_MS = [100, 250, 500, 1000, 2000];
+const EPOCH_RECHECK_MS = 5000;
+
+export interface StreamHooks {
+  /** Every decoded entry, heartbeats included, in stream order. */
+  apply(event: RevocationEvent): void;
+  /** The whole window was read (at start, and again after an epoch change). */
+  caughtUp(): void;
+  /** The connection was lost (it is retried with backoff). */
+  disconnected(): void;
+}
+
+/**
+ * Reads auth-service's revocation stream from Redis on a connection of its own: the whole
+ * window first, without blocking, then new entries with a blocking read. After a disconnect
+ * it resumes from the last entry it saw; when the epoch changed (Redis lost its data and the
+ * relay republished) it reads the stream again from its start.
+ */
+export class StreamFollower {
+  private readonly logger = new Logger('RevocationFeed');
+  private readonly keys: ReturnType<typeof revocationKeys>;
+  private reader: Redis | undefined;
+  private loop: Promise<void> | undefined;
+  private stopped = false;
+  private verifyEpoch = true;
+  private epochCheckedAt = 0;
+  lastId = '0-0';
+  epoch: string | null = null;
+  connected = false;
+  caughtUp = false;
+
+  constructor(
+    private readonly redis: Redis | string,
+    streamKey: string | undefined,
+    private readonly hooks: StreamHooks,
+  ) {
+    this.keys = revocationKeys(streamKey);
+  }
+
+  start(): void {
+    const readerOptions = {
+      // Fail commands at once while disconnected: the loop backs off and resumes itself.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      // A half-open connection must not hang a blocking read forever.
+      commandTimeout: BLOCK_MS + 3000,
+      connectTimeout: 2000,
+      connectionName: 'revocation-feed',
+      lazyConnect: true,
+    };
+    if (typeof this.redis === 'string') {
+      // ioredis is an optional peer dependency: loaded only when the feed is used.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Redis: RedisClient } = require('ioredis') as typeof IORedis;
+      this.reader = new RedisClient(this.redis, readerOptions);
+    } else {
+      this.reader = this.redis.duplicate(readerOptions);
+    }
+    this.reader.on('error', () => undefined);
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.reader?.disconnect();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const reader = this.reader!;
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        if (reader.status === 'wait' || reader.status === 'end') await reader.connect();
+        // Also re-check now and then: Redis can lose its data without dropping our connection.
+        if (this.verifyEpoch || Date.now() - this.epochCheckedAt > EPOCH_RECHECK_MS)
+          await this.checkEpoch(reader);
+        await this.readOnce(reader);
+        this.connected = true;
+        failures = 0;
+      } catch (error) {
+        if (this.stopped) break;
+        if (this.connected) {
+          this.logger.warn(`revocation feed disconnected: ${describe(error)}`);
+          this.hooks.disconnected();
+        }
+        this.connected = false;
+        this.verifyEpoch = true;
+        await sleep(BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)]);
+        failures += 1;
+      }
+    }
+  }
+
+  /** After (re)connecting: if Redis lost its data, the stream must be read again from its start. */
+  private async checkEpoch(reader: Redis): Promise<void> {
+    const epoch = await reader.get(this.keys.epoch);
+    if (epoch !== this.epoch) {
+      if (this.epoch !== null)
+        this.logger.warn('revocation stream epoch changed: re-reading the window');
+      this.epoch = epoch;
+      this.lastId = '0-0';
+      this.caughtUp = false;
+    }
+    this.verifyEpoch = false;
+    this.epochCheckedAt = Date.now();
+  }
+
+  private async readOnce(reader: Redis): Promise<void> {
+    // While catching up, read without blocking until a short batch says we reached the end.
+    // (The typed xread normalises the reply; ioredis 6 speaks RESP3, where a raw call returns a map.)
+    const reply = this.caughtUp
+      ? await reader.xread(
+          'COUNT',
+          BATCH,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          this.keys.stream,
+          this.lastId,
+        )
+      : await reader.xread('COUNT', BATCH, 'STREAMS', this.keys.stream, this.lastId);
+    const entries = reply?.[0]?.[1] ?? [];
+    for (const [id, fields] of entries) {
+      const decoded = decodeEvent(fields);
+      // An entry of another epoch hints that Redis lost its data and the relay republished:
+      // confirm with the epoch key before the next read (applying the entry is harmless).
+      if (decoded && decoded.epoch !== this.epoch) this.verifyEpoch = true;
+      this.lastId = id;
+      if (decoded) this.hooks.apply(decoded.event);
+    }
+    if (!this.caughtUp && entries.length < BATCH) {
+      this.caughtUp = true;
+      this.hooks.caughtUp();
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
