@@ -9,7 +9,15 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { concurrently } from 'concurrently';
-import { SIGNALS, freePort, portFree, postgres, redis, withDatabase } from './start/infra.mjs';
+import {
+  SIGNALS,
+  freePort,
+  portFree,
+  postgres,
+  redis,
+  secretsKey,
+  withDatabase,
+} from './start/infra.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -27,7 +35,7 @@ const GATEWAY = { name: 'web', app: 'gateway', port: Number(process.env.GATEWAY_
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const loud = (line) => process.stdout.write(`\n\x1b[33;1m!! ${line}\x1b[0m\n\n`);
 
-function serviceEnv(service, pgUrl, redisUrl) {
+function serviceEnv(service, pgUrl, redisUrl, authSecretsKey) {
   const env = {
     ...process.env,
     PORT: String(service.port),
@@ -47,6 +55,9 @@ function serviceEnv(service, pgUrl, redisUrl) {
   // One secret per run for auth-service's revocation snapshot: the guards read it while
   // Redis cannot answer, or poll it instead when there is no Redis at all.
   env.AUTH_REVOCATIONS_SECRET = process.env.AUTH_REVOCATIONS_SECRET ?? REVOCATIONS_SECRET;
+  // Only auth-service holds the key to its stored secrets.
+  delete env.AUTH_SECRETS_KEY;
+  if (service.app === 'auth-service') env.AUTH_SECRETS_KEY = authSecretsKey;
   return env;
 }
 
@@ -97,6 +108,7 @@ async function main() {
     });
   }
   await stopIfInterrupted();
+  const authSecretsKey = secretsKey();
   pg = await postgres();
   await stopIfInterrupted();
   rd = await redis();
@@ -117,7 +129,7 @@ async function main() {
       ...SERVICES.map((service) => ({
         name: service.name,
         command: `node apps/${service.app}/dist/main.js`,
-        env: serviceEnv(service, pg.url, rd?.url),
+        env: serviceEnv(service, pg.url, rd?.url, authSecretsKey),
         cwd: root,
       })),
       {

@@ -1,5 +1,6 @@
 import { EnvReader, readHttpConfig } from '@hybrid-auth/platform';
 import type { HttpConfig } from '@hybrid-auth/platform';
+import { SECRETS_KEY_BYTES } from '../tokens/secret-box';
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 
@@ -24,6 +25,8 @@ export interface AuthConfig {
   jwksMaxAgeSeconds: number;
   /** base64url key for deriving rotated refresh tokens; generated and kept in the database when unset. */
   refreshTokenKey: Buffer | undefined;
+  /** AUTH_SECRETS_KEY: encrypts the secrets kept in the database (32 bytes); clear text when unset. */
+  secretsKey: Buffer | undefined;
   cookies: { secure: boolean; accessName: string; refreshName: string; domain: string | undefined };
   bootstrapAdmin: { email: string; password: string } | undefined;
   loginThrottle: { maxPerAccount: number; maxPerIp: number; windowSeconds: number };
@@ -56,6 +59,14 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
     if (refreshTokenKey.length < 32 || PLACEHOLDERS.test(keyText)) {
       read.fail('AUTH_REFRESH_TOKEN_KEY must be at least 32 random bytes, base64url-encoded');
     }
+  }
+  const secretsKey = readSecretsKey(read);
+  const signingKeysFile = read.optionalString('AUTH_SIGNING_KEYS_FILE');
+  if (production && !signingKeysFile && !secretsKey) {
+    read.fail(
+      'AUTH_SECRETS_KEY (or AUTH_SIGNING_KEYS_FILE) is required in production: without either, ' +
+        'the generated signing key would be stored in clear in the database',
+    );
   }
   const adminEmail = read.optionalString('AUTH_BOOTSTRAP_ADMIN_EMAIL');
   const adminPassword = read.optionalString('AUTH_BOOTSTRAP_ADMIN_PASSWORD');
@@ -94,7 +105,7 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
     }),
     refreshReuseGrace: read.int('AUTH_REFRESH_REUSE_GRACE', { default: 10, min: 0, max: 300 }),
     clockLeewaySeconds: read.int('AUTH_CLOCK_LEEWAY', { default: 30, min: 0, max: 60 }),
-    signingKeysFile: read.optionalString('AUTH_SIGNING_KEYS_FILE'),
+    signingKeysFile,
     signingKeysReloadSeconds: read.int('AUTH_SIGNING_KEYS_RELOAD', {
       default: 60,
       min: 0,
@@ -102,6 +113,7 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
     }),
     jwksMaxAgeSeconds: read.int('AUTH_JWKS_MAX_AGE', { default: 300, min: 0, max: 86_400 }),
     refreshTokenKey,
+    secretsKey,
     cookies: {
       secure: read.bool('AUTH_COOKIE_SECURE', true),
       accessName: read.string('AUTH_ACCESS_COOKIE', 'access_token'),
@@ -129,4 +141,20 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
   }
   read.done();
   return config;
+}
+
+/** AUTH_SECRETS_KEY: exactly 32 bytes, base64url (`openssl rand -base64 32 | tr '+/' '-_' | tr -d =`). */
+function readSecretsKey(read: EnvReader): Buffer | undefined {
+  const text = read.optionalString('AUTH_SECRETS_KEY');
+  if (text === undefined) return undefined;
+  const key = Buffer.from(text, 'base64url');
+  if (
+    !/^[A-Za-z0-9_-]+={0,2}$/.test(text) ||
+    key.length !== SECRETS_KEY_BYTES ||
+    PLACEHOLDERS.test(text)
+  ) {
+    read.fail('AUTH_SECRETS_KEY must be 32 random bytes, base64url-encoded (43 characters)');
+    return undefined;
+  }
+  return key;
 }
