@@ -1,3 +1,4 @@
+import { hasCookiePrefix } from '@hybrid-auth/auth-guard';
 import type { AuthGuardModuleOptions } from '@hybrid-auth/auth-guard';
 import type { EnvReader } from './env-reader';
 
@@ -48,7 +49,9 @@ export function readGuardConfig(
       max: 86_400,
     }),
     clockLeewaySeconds: read.int('AUTH_CLOCK_LEEWAY', { default: 30, min: 0, max: 60 }),
-    cookieName: read.string('AUTH_ACCESS_COOKIE', 'access_token'),
+    cookieName: readCookieName(read),
+    // Must match auth-service's: with Secure cookies the access cookie is __Host-<name>.
+    secureCookie: read.bool('AUTH_COOKIE_SECURE', true),
     // How often the public keys are refetched: after a key is added, it may sign only once
     // every guard has refetched (see README, "Rotate signing keys").
     jwks: {
@@ -73,4 +76,15 @@ export function readGuardConfig(
           }
         : undefined,
   };
+}
+
+/** AUTH_ACCESS_COOKIE, the bare name: the __Host- prefix follows from AUTH_COOKIE_SECURE. */
+function readCookieName(read: EnvReader): string {
+  const name = read.string('AUTH_ACCESS_COOKIE', 'access_token');
+  if (hasCookiePrefix(name)) {
+    read.fail(
+      'AUTH_ACCESS_COOKIE is the bare name: the __Host- prefix is added for Secure cookies',
+    );
+  }
+  return name;
 }
