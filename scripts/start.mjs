@@ -45,6 +45,8 @@ function serviceEnv(service, pgUrl, redisUrl, authSecretsKey) {
     LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
     // Plain http on localhost: browsers would drop Secure cookies on other hosts.
     AUTH_COOKIE_SECURE: process.env.AUTH_COOKIE_SECURE ?? 'false',
+    // The services reach each other over loopback http, which production mode would refuse.
+    AUTH_ALLOW_INSECURE_HTTP: process.env.AUTH_ALLOW_INSECURE_HTTP ?? 'true',
     // The local gateway forwards the browser's address (sessions list, login limits).
     HTTP_TRUST_PROXY: process.env.HTTP_TRUST_PROXY ?? '127.0.0.1',
   };
