@@ -2,6 +2,8 @@
 // `npm start`: builds, then runs auth-service and the three downstream services as separate
 // processes on their default ports. Uses DATABASE_URL / REDIS_URL when given; otherwise an
 // embedded PostgreSQL (data kept in .data/postgres) and a local redis-server when installed.
+// auth-service gets AUTH_SECRETS_KEY (given, or generated once into .data/auth-secrets-key),
+// which encrypts the keys it keeps in its database.
 // concurrently runs and prefixes the services; Ctrl-C stops everything this script started.
 // scripts/gateway.mjs puts the account page and every API prefix on one origin (GATEWAY_PORT,
 // 8080 or the next free port): the URL to open in a browser.
