@@ -65,6 +65,27 @@ describe('throttles on refresh, logout and registration', () => {
     await refresh(other.refreshToken).expect(200);
   });
 
+  it('lets the owner refresh and log out while someone who only knows the session id floods it', async () => {
+    const owner = await signUpAndLogin();
+    const flood = () =>
+      Promise.all(Array.from({ length: 8 }, () => refresh(forgedFor(owner.sessionId))));
+    expect(statuses(await flood())).toEqual({ 401: 4, 429: 4 });
+    const rotated = await refresh(owner.refreshToken).expect(200);
+    // A lost answer: the previous token again, inside the grace window.
+    await refresh(owner.refreshToken).expect(200);
+    expect(statuses(await flood())).toEqual({ 429: 8 });
+    const next = await refresh(rotated.body.refreshToken).expect(200);
+    const logoutFlood = await Promise.all(
+      Array.from({ length: 6 }, () => logout(forgedFor(owner.sessionId))),
+    );
+    expect(statuses(logoutFlood)).toEqual({ 204: 4, 429: 2 });
+    await logout(next.body.refreshToken).expect(204);
+    const [row] = await t.dataSource.query('SELECT revoke_reason FROM sessions WHERE id = $1', [
+      owner.sessionId,
+    ]);
+    expect(row.revoke_reason).toBe('logout');
+  });
+
   it('limits refresh attempts per client address, across sessions', async () => {
     const ip = randomIp();
     const answers = await Promise.all(

@@ -90,11 +90,7 @@ export class AuthService {
   }
 
   async refresh(refreshToken: unknown, client: ClientInfo & { ip: string }): Promise<TokenResult> {
-    await this.limits.sessionRequest(
-      'refresh',
-      parseRefreshToken(refreshToken)?.sessionId,
-      client.ip,
-    );
+    await this.limits.sessionRequest('refresh', parseRefreshToken(refreshToken), client.ip);
     const now = this.clock.now();
     const outcome = await this.rotation.refresh(refreshToken, client, now);
     this.metrics.refreshes.inc({ outcome: outcome.kind });
@@ -134,7 +130,7 @@ export class AuthService {
       return;
     }
     if (refreshToken === undefined) return;
-    await this.limits.sessionRequest('logout', parseRefreshToken(refreshToken)?.sessionId, ip);
+    await this.limits.sessionRequest('logout', parseRefreshToken(refreshToken), ip);
     const target = await this.sessions.sessionOfRefreshToken(refreshToken, now);
     if (target) await this.sessions.revoke(target.userId, target.id, 'logout', now);
   }

@@ -60,13 +60,21 @@ export class RateLimiter {
     private readonly metrics: AuthMetrics,
   ) {}
 
-  /** Counts one attempt against every limit; 429 `rate_limited` with Retry-After if any is over. */
-  async enforce(limits: Limit[], message: string): Promise<void> {
+  /**
+   * Counts one attempt against every limit; 429 `rate_limited` with Retry-After if any is
+   * over, unless `excused` (asked only then) says the limits it was over do not apply.
+   */
+  async enforce(
+    limits: Limit[],
+    message: string,
+    excused?: (over: Limit[]) => Promise<boolean>,
+  ): Promise<void> {
     const counts = await this.hit(limits);
     const over = limits
       .map((limit, i) => ({ limit, ...counts[i] }))
       .filter(({ limit, count }) => count > limit.max);
     if (over.length === 0) return;
+    if (excused && (await excused(over.map((o) => o.limit)))) return;
     const retryAfter = Math.max(1, ...over.map((o) => o.retryAfter));
     const scope = over[0].limit.scope;
     this.metrics.rateLimited.inc({ scope });

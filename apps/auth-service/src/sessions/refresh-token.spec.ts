@@ -185,6 +185,19 @@ describe('standing', () => {
       }
     });
 
+    it('walks no further than a smaller bound when given one (the rate-limit check: one HMAC)', () => {
+      const [current, previous, older] = [rotated(first, 5), rotated(first, 4), rotated(first, 3)];
+      const once = hmacsDuring(() => standing(key, previous, stored(current), 1));
+      expect(once).toEqual({
+        result: { kind: 'previous', currentSecret: current.secret },
+        hmacs: 1,
+      });
+      expect(hmacsDuring(() => standing(key, older, stored(current), 1))).toEqual({
+        result: { kind: 'forged' },
+        hmacs: 0,
+      });
+    });
+
     it('keeps the bound a handful of generations', () => {
       expect(MAX_GENERATIONS_BACK).toBe(8);
     });

@@ -82,15 +82,16 @@ export type TokenStanding =
 /**
  * Where a presented token stands against the session's current generation and hash:
  * walks the derivation chain forward from the presented secret to the current one, in at
- * most MAX_GENERATIONS_BACK HMACs.
+ * most `maxBack` HMACs (MAX_GENERATIONS_BACK unless told fewer).
  */
 export function standing(
   key: Buffer,
   token: RefreshToken,
   current: { generation: number; hash: Buffer },
+  maxBack = MAX_GENERATIONS_BACK,
 ): TokenStanding {
   const behind = current.generation - token.generation;
-  if (behind < 0 || behind > MAX_GENERATIONS_BACK) return { kind: 'forged' };
+  if (behind < 0 || behind > Math.min(maxBack, MAX_GENERATIONS_BACK)) return { kind: 'forged' };
   let secret = token.secret;
   for (let generation = token.generation + 1; generation <= current.generation; generation += 1) {
     secret = deriveNextSecret(key, token.sessionId, generation, secret);

@@ -122,6 +122,23 @@ export class SessionRotationService {
     });
   }
 
+  /**
+   * Whether `presented` is the current or the previous token of a live session: at most one
+   * HMAC and no row lock. Lets the owner of a session through its per-session rate limit
+   * while someone who only knows the session id floods it (see RequestThrottleService).
+   */
+  async holdsRecentToken(presented: RefreshToken, now: Date): Promise<boolean> {
+    const rows: { token_hash: Buffer; generation: number }[] = await this.dataSource.query(
+      `SELECT token_hash, generation FROM sessions
+       WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2`,
+      [presented.sessionId, now],
+    );
+    if (!rows[0]) return false;
+    const { token_hash: hash, generation } = rows[0];
+    const where = standing(this.refreshKey.get(), presented, { generation, hash }, 1);
+    return where.kind === 'current' || where.kind === 'previous';
+  }
+
   private async rotate(
     tx: EntityManager,
     row: LockedRow,
