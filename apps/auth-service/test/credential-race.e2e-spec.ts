@@ -78,7 +78,7 @@ describe('logins racing a password change or a disable', () => {
       made += sessions.length;
       expect({ round, ...(await survivors(sessions)) }).toEqual({ round, refreshable: 0, live: 0 });
     }
-    expect(made).toBeGreaterThan(ROUNDS * LOOPS);
+    expect(made).toBeGreaterThanOrEqual(ROUNDS * LOOPS);
   }, 120_000);
 
   it('leaves no session alive after a disable, not even once the user is enabled again', async () => {
