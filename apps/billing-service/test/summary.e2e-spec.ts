@@ -82,12 +82,12 @@ describe('billing-service', () => {
       expect(orders.requests[0].headers['x-request-id']).toBe('req-7');
     });
 
-    it('sums 20,000 orders from one aggregate answer, never asking for the orders themselves', async () => {
-      const totals = Array.from({ length: 20_000 }, (_, i) => 100 + (i % 997));
+    it('sums 5,000 orders from one aggregate answer, never asking for the orders themselves', async () => {
+      const totals = Array.from({ length: 5_000 }, (_, i) => 100 + (i % 997));
       const { userId, token } = caller(totals);
       const res = await t.http().get('/billing/summary').set(bearer(token)).expect(200);
       const totalCents = totals.reduce((sum, cents) => sum + cents, 0);
-      expect(res.body).toEqual({ userId, orderCount: 20_000, totalCents });
+      expect(res.body).toEqual({ userId, orderCount: 5_000, totalCents });
       expect(orders.requests.map((r) => r.url)).toEqual(['/orders/summary']);
     });
 
