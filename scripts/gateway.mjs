@@ -126,6 +126,13 @@ app.addHook('onRequest', async (request, reply) => {
   }
 });
 
+// An answer given before the request's body has all arrived closes the connection gently.
+app.addHook('onSend', async (request, reply) => {
+  if (reply.getHeader('connection') === 'close' && !request.raw.complete) {
+    edge.lingerOnClose(request.raw.socket);
+  }
+});
+
 app.setNotFoundHandler((_request, reply) => fail(reply, 404, 'not_found', 'Not found'));
 // Fastify's own refusals (body too large, bad media type, bad URL) keep their 4xx status.
 app.setErrorHandler((error, _request, reply) => {

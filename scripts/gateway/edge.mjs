@@ -77,6 +77,19 @@ export function upstreamHeaders(incoming, headers) {
   };
 }
 
+/**
+ * Closing a connection while its client is still sending a body makes the kernel reset it, and
+ * the reset can destroy the answer before the client reads it (a 413 that never arrives). So,
+ * like nginx's lingering close, the gateway ends its side, goes on reading (and dropping) what
+ * arrives, and lets go of the socket when the client closes or `ms` later.
+ */
+export function lingerOnClose(socket, ms = 5000) {
+  socket.destroySoon = function endThenDestroyLater() {
+    this.end();
+    setTimeout(() => this.destroy(), ms).unref();
+  };
+}
+
 function rawAnswer(status, code, message, extra = '') {
   const body = errorBody(code, message);
   return (
@@ -109,9 +122,9 @@ export function clientErrorHandler(error, socket) {
  * socket, or every body buffer, of the gateway. No maintained plugin does this: Fastify's
  * rate limiters count requests per time window, not open connections, and Node's
  * `maxConnections` is one limit for everyone. So a counter, kept on connection and close.
- * A connection over the limit is answered 429 and closed before any request on it is read
- * (its socket is ended here, before Node's HTTP parser starts on it); the `onRequest` hook
- * drops anything that still arrives on an ended socket.
+ * A connection over the limit is answered 429 and ended here, before Node's HTTP parser starts
+ * on it; a request it had already sent is still parsed, and the `onRequest` hook drops it
+ * unanswered (an ended socket). The socket is destroyed a second later at most.
  */
 export function limitConnectionsPerAddress(server, max) {
   const open = new Map();

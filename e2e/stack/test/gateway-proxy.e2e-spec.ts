@@ -9,6 +9,8 @@ import { RawSocket, sendRaw } from './support/raw-socket';
  * nothing else, and never a service-to-service route.
  */
 const SMUGGLED = 'POST /auth/logout HTTP/1.1\r\nHost: gateway\r\nContent-Length: 0\r\n\r\n';
+/** One byte over the gateway's default body cap (1 MiB). */
+const BIG = 1024 * 1024 + 1;
 const chunked = (body: string) => `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
 
 describe('npm start’s gateway as a proxy', () => {
@@ -177,20 +179,37 @@ describe('npm start’s gateway as a proxy', () => {
     );
   });
 
-  it('answers a body over the cap with 413 payload_too_large before the upstream sees it', async () => {
-    const socket = await RawSocket.connect(gateway.port);
-    const size = 1024 * 1024 + 1;
+  it.each([
+    ['Content-Length', `Content-Length: ${BIG}\r\n\r\n${'x'.repeat(BIG)}`],
+    ['Transfer-Encoding: chunked', `Transfer-Encoding: chunked\r\n\r\n${chunked('x'.repeat(BIG))}`],
+  ])(
+    'answers a body over the cap (%s) with 413 payload_too_large, readable, before the upstream sees it',
+    async (_framing, rest) => {
+      const socket = await RawSocket.connect(gateway.port);
+      await socket.write(
+        `POST /auth/register HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n${rest}`,
+      );
+      const answer = await socket.answer();
+      socket.destroy();
+      expect({ status: answer.status, body: JSON.parse(answer.body) as unknown }).toEqual({
+        status: 413,
+        body: { code: 'payload_too_large', message: expect.any(String) },
+      });
+      expect(await upstreamSaw()).toEqual(['GET /catalog/after']);
+    },
+  );
+
+  it('reads and drops the rest of a body it refused, so the client is not reset while it sends', async () => {
+    const socket = await RawSocket.connect(gateway.port, '127.0.0.1', true);
     await socket.write(
       'POST /auth/register HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n' +
-        `Content-Length: ${size}\r\n\r\n`,
+        `Content-Length: ${BIG}\r\n\r\n`,
     );
-    await socket.write('x'.repeat(size));
-    const answer = await socket.answer();
-    socket.destroy();
-    expect({ status: answer.status, body: JSON.parse(answer.body) as unknown }).toEqual({
-      status: 413,
-      body: { code: 'payload_too_large', message: expect.any(String) },
-    });
-    expect(await upstreamSaw()).toEqual(['GET /catalog/after']);
+    // The length alone is enough for the 413; the client only then sends its body.
+    expect((await socket.answer()).status).toBe(413);
+    await socket.write('x'.repeat(BIG));
+    socket.end();
+    await socket.untilClosed();
+    expect(socket.errors).toEqual([]);
   });
 });

@@ -16,17 +16,24 @@ export interface RawAnswer {
 export class RawSocket {
   received = '';
   closed = false;
+  /** Socket errors seen (a reset from the server shows here: EPIPE, ECONNRESET). */
+  readonly errors: string[] = [];
 
   private constructor(private readonly socket: net.Socket) {
     socket.on('data', (chunk: Buffer) => (this.received += chunk.toString('latin1')));
     socket.on('close', () => (this.closed = true));
-    // A reset from the server is an answer too (the connection was refused): keep it quiet.
-    socket.on('error', () => undefined);
+    // A reset from the server is an answer too (the connection was refused): kept, not thrown.
+    socket.on('error', (error: NodeJS.ErrnoException) => this.errors.push(error.code ?? 'error'));
   }
 
-  static connect(port: number, localAddress = '127.0.0.1'): Promise<RawSocket> {
+  /** `allowHalfOpen`: go on writing after the server has ended its side, as a client may. */
+  static connect(
+    port: number,
+    localAddress = '127.0.0.1',
+    allowHalfOpen = false,
+  ): Promise<RawSocket> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ port, host: '127.0.0.1', localAddress });
+      const socket = net.connect({ port, host: '127.0.0.1', localAddress, allowHalfOpen });
       socket.once('connect', () => resolve(new RawSocket(socket)));
       socket.once('error', reject);
     });
@@ -69,6 +76,11 @@ export class RawSocket {
   /** Waits (bounded) for the n-th answer on this connection. */
   async answer(n = 1, timeoutMs = 15_000): Promise<RawAnswer> {
     return eventually(() => this.answers()[n - 1], timeoutMs);
+  }
+
+  /** Ends this side of the connection. */
+  end(): void {
+    this.socket.end();
   }
 
   destroy(): void {
