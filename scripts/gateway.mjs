@@ -118,7 +118,8 @@ await app.register(fastifyStatic, {
 });
 
 app.addHook('onRequest', async (request, reply) => {
-  // A connection refused by the per-address limit was ended already: nothing more to say.
+  // A connection this gateway has ended (over the per-address limit, or closing after a
+  // refusal) gets no more answers: a request still read from it is dropped.
   if (request.raw.socket.writableEnded) return reply.hijack();
   if (edge.BODYLESS.has(request.method) && edge.declaresBody(request.headers)) {
     reply.header('connection', 'close');
