@@ -46,8 +46,13 @@ describe('two auth-service replicas on one database and one stream', () => {
         (i % 2 === 0 ? a : b).http().post('/auth/logout').set(bearer(s.accessToken)).expect(204),
       ),
     );
-    const adminToken = (await b.http().post('/auth/login').send(admin).expect(200)).body
-      .accessToken;
+    const adminToken = (
+      await b
+        .http()
+        .post('/auth/login')
+        .send({ ...admin, audience: 'auth-service' })
+        .expect(200)
+    ).body.accessToken;
     const target = sessions[0].user.id;
     for (let i = 0; i < 6; i += 1) {
       const replica = i % 2 === 0 ? a : b;

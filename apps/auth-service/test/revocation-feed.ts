@@ -33,6 +33,14 @@ export function verdict(
   sessionId: string,
   role: Role = 'user',
 ) {
-  const user: AuthUser = { userId, sessionId, role, tokenId: 'x', issuedAt: 0, expiresAt: 0 };
+  const user: AuthUser = {
+    userId,
+    sessionId,
+    role,
+    audience: ['auth-service'],
+    tokenId: 'x',
+    issuedAt: 0,
+    expiresAt: 0,
+  };
   return feed.check(user);
 }

@@ -52,8 +52,13 @@ describe('GET /auth/internal/revocations: the window for guards whose stream can
   it('lists logouts and role changes of the window, in order, with the fields guards need', async () => {
     const s = await signUpAndLogin(t);
     await t.http().post('/auth/logout').set(bearer(s.accessToken)).expect(204);
-    const adminToken = (await t.http().post('/auth/login').send(admin).expect(200)).body
-      .accessToken;
+    const adminToken = (
+      await t
+        .http()
+        .post('/auth/login')
+        .send({ ...admin, audience: 'auth-service' })
+        .expect(200)
+    ).body.accessToken;
     await t
       .http()
       .patch(`/auth/admin/users/${s.user.id}`)

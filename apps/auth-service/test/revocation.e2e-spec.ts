@@ -22,7 +22,14 @@ describe('revocation events reach the stream every guard follows', () => {
   });
 
   const adminToken = async () =>
-    (await t.http().post('/auth/login').send(admin).expect(200)).body.accessToken as string;
+    // Admin routes take only a token for auth-service alone.
+    (
+      await t
+        .http()
+        .post('/auth/login')
+        .send({ ...admin, audience: 'auth-service' })
+        .expect(200)
+    ).body.accessToken as string;
 
   it('publishes a logout as a revoked session', async () => {
     const s = await signUpAndLogin(t);
@@ -141,6 +148,20 @@ describe('revocation events reach the stream every guard follows', () => {
       .send({ role: 'admin' });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('forbidden');
+    const selfOnly = await t
+      .http()
+      .post('/auth/refresh')
+      .send({ refreshToken: s.refreshToken, audience: 'auth-service' })
+      .expect(200);
+    const again = await t
+      .http()
+      .patch(`/auth/admin/users/${s.user.id}`)
+      .set(bearer(selfOnly.body.accessToken))
+      .send({ role: 'admin' });
+    expect({ status: again.status, code: again.body.code }).toEqual({
+      status: 403,
+      code: 'forbidden',
+    });
   });
 
   it('republishes the window when Redis lost its data, so a guard starting afterwards knows old revocations', async () => {

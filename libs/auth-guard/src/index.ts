@@ -30,5 +30,11 @@ export {
 } from './revocation/protocol';
 export type { RevocationEvent, RevocationSnapshot } from './revocation/protocol';
 export { TokenVerifier } from './verification/token-verifier';
-export { extractToken, readCookie } from './verification/token-extractor';
+export {
+  SECURE_PREFIX,
+  accessCookieName,
+  extractToken,
+  hasCookiePrefix,
+  readCookie,
+} from './verification/token-extractor';
 export { signAccessToken } from './token-format';

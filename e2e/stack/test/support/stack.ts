@@ -47,6 +47,8 @@ export class Stack {
       AUTH_ISSUER: ISSUER,
       AUTH_REVOCATION_STREAM: stream,
       AUTH_JWKS_URL: `http://127.0.0.1:${authPort}/.well-known/jwks.json`,
+      // Plain http: unprefixed cookie names, set by auth-service and read by every guard.
+      AUTH_COOKIE_SECURE: 'false',
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     };
     const env = options.env ?? {};
@@ -56,7 +58,6 @@ export class Stack {
         DATABASE_URL: databases.auth.url,
         AUTH_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
         AUTH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-        AUTH_COOKIE_SECURE: 'false',
         // Every suite signs up from 127.0.0.1 into the one shared Redis counter.
         AUTH_REGISTER_MAX_PER_IP: '100000',
         ...env.auth,
