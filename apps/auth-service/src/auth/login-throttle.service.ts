@@ -9,12 +9,15 @@ import type { Clock } from '../clock';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import { REDIS } from '../redis/redis.module';
 
-/** Redis keys of the login throttle, all built here. Emails are hashed: no addresses in Redis. */
-const keys = {
+/**
+ * Redis keys of the login throttle, all built here, under the deployment's AUTH_REDIS_PREFIX.
+ * Emails are hashed: no addresses in Redis.
+ */
+const keysFor = (prefix: string) => ({
   account: (email: string) =>
-    `auth:login-failures:account:${createHash('sha256').update(email).digest('hex').slice(0, 32)}`,
-  ip: (ip: string) => `auth:login-failures:ip:${ip}`,
-};
+    `${prefix}auth:login-failures:account:${createHash('sha256').update(email).digest('hex').slice(0, 32)}`,
+  ip: (ip: string) => `${prefix}auth:login-failures:ip:${ip}`,
+});
 
 // INCR and set the window's expiry on the first failure, atomically.
 const RECORD_FAILURE = `
@@ -32,20 +35,23 @@ export class LoginThrottleService {
   private readonly logger = new Logger('LoginThrottle');
   private readonly local = new Map<string, { count: number; resetAt: number }>();
   private warnedFallback = false;
+  private readonly keys: ReturnType<typeof keysFor>;
 
   constructor(
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     @Inject(REDIS) private readonly redis: Redis | null,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: AuthMetrics,
-  ) {}
+  ) {
+    this.keys = keysFor(config.redisPrefix);
+  }
 
   /** Throws 429 `rate_limited` (with Retry-After) when the account or the IP is over its limit. */
   async assertAllowed(email: string, ip: string): Promise<void> {
     const { maxPerAccount, maxPerIp } = this.config.loginThrottle;
     const [account, address] = await Promise.all([
-      this.count(keys.account(email)),
-      this.count(keys.ip(ip)),
+      this.count(this.keys.account(email)),
+      this.count(this.keys.ip(ip)),
     ]);
     const blocked = [
       account.count >= maxPerAccount ? account.retryAfter : 0,
@@ -63,12 +69,12 @@ export class LoginThrottleService {
   }
 
   async recordFailure(email: string, ip: string): Promise<void> {
-    await Promise.all([this.increment(keys.account(email)), this.increment(keys.ip(ip))]);
+    await Promise.all([this.increment(this.keys.account(email)), this.increment(this.keys.ip(ip))]);
   }
 
   /** A successful login clears the account's failures (not the IP's). */
   async recordSuccess(email: string): Promise<void> {
-    const key = keys.account(email);
+    const key = this.keys.account(email);
     this.local.delete(key);
     if (this.redis) await this.redis.del(key).catch(() => undefined);
   }

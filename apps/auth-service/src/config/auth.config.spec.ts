@@ -33,6 +33,7 @@ describe('loadAuthConfig', () => {
       cookies: { secure: true, accessName: 'access_token', refreshName: 'refresh_token' },
       loginThrottle: { maxPerAccount: 10, maxPerIp: 100, windowSeconds: 900 },
       revocationStream: 'auth:revocations',
+      redisPrefix: 'hybrid-auth:',
     });
     expect(config.http.port).toBe(3000);
     expect(config.audiences).toEqual([
@@ -121,6 +122,17 @@ describe('loadAuthConfig', () => {
   ])('refuses %s=%j with a ConfigError naming it', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems.join('\n')).toContain(name);
+  });
+
+  it.each(['prod', 'a:b:', 'prod*:', 'my app:'])(
+    'refuses AUTH_REDIS_PREFIX=%s (one segment ending in ":", no glob characters)',
+    (prefix) => {
+      expect(problemsOf({ AUTH_REDIS_PREFIX: prefix }).join()).toMatch(/AUTH_REDIS_PREFIX/);
+    },
+  );
+
+  it('reads AUTH_REDIS_PREFIX', () => {
+    expect(loadAuthConfig({ ...BASE, AUTH_REDIS_PREFIX: 'staging:' }).redisPrefix).toBe('staging:');
   });
 
   it('refuses the same name for the access and the refresh cookie', () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_REDIS_PREFIX, REDIS_PREFIX_PATTERN } from '@hybrid-auth/auth-guard';
 import { EnvReader, readHttpConfig } from '@hybrid-auth/platform';
 import type { HttpConfig } from '@hybrid-auth/platform';
 
@@ -28,6 +29,8 @@ export interface AuthConfig {
   bootstrapAdmin: { email: string; password: string } | undefined;
   loginThrottle: { maxPerAccount: number; maxPerIp: number; windowSeconds: number };
   revocationStream: string;
+  /** Starts every Redis key of this deployment (stream, epoch, marks, login counters). */
+  redisPrefix: string;
   /**
    * Bearer secret of `GET /auth/internal/revocations`, the snapshot guards read while the
    * Redis stream cannot answer; the route answers 404 without it.
@@ -116,8 +119,12 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
       windowSeconds: read.int('AUTH_LOGIN_THROTTLE_WINDOW', { default: 900, min: 1 }),
     },
     revocationStream: read.string('AUTH_REVOCATION_STREAM', 'auth:revocations'),
+    redisPrefix: read.string('AUTH_REDIS_PREFIX', DEFAULT_REDIS_PREFIX),
     revocationsSecret,
   };
+  if (!REDIS_PREFIX_PATTERN.test(config.redisPrefix)) {
+    read.fail('AUTH_REDIS_PREFIX must be letters, digits, _ . - ending in ":" (e.g. hybrid-auth:)');
+  }
   const { accessName, refreshName } = config.cookies;
   if (!COOKIE_NAME.test(accessName)) read.fail('AUTH_ACCESS_COOKIE is not a valid cookie name');
   if (!COOKIE_NAME.test(refreshName)) read.fail('AUTH_REFRESH_COOKIE is not a valid cookie name');
