@@ -1,3 +1,4 @@
+import { DEFAULT_REDIS_PREFIX, REDIS_PREFIX_PATTERN } from '@hybrid-auth/auth-guard';
 import type { AuthGuardModuleOptions } from '@hybrid-auth/auth-guard';
 import type { EnvReader } from './env-reader';
 
@@ -7,7 +8,8 @@ import type { EnvReader } from './env-reader';
  * (AUTH_ACCESS_TOKEN_TTL, as configured on auth-service), the clock leeway, the access
  * cookie name, the JWKS refresh interval, for strict services the staleness budget, and
  * the snapshot fallback (AUTH_REVOCATIONS_SECRET, AUTH_REVOCATIONS_URL) used while the
- * Redis stream cannot answer, or instead of it without Redis.
+ * Redis stream cannot answer, or instead of it without Redis, and the deployment's Redis key
+ * prefix (AUTH_REDIS_PREFIX, the same as auth-service's).
  */
 export function readGuardConfig(
   read: EnvReader,
@@ -34,6 +36,9 @@ export function readGuardConfig(
         ),
       }
     : undefined;
+  const keyPrefix = read.string('AUTH_REDIS_PREFIX', DEFAULT_REDIS_PREFIX);
+  if (!REDIS_PREFIX_PATTERN.test(keyPrefix))
+    read.fail('AUTH_REDIS_PREFIX must be letters, digits, _ . - ending in ":" (e.g. hybrid-auth:)');
   if (strict && !redisUrl && !fallback)
     read.fail(
       'REDIS_URL (or AUTH_REVOCATIONS_SECRET) is required by a strict service (AUTH_STRICT=true)',
@@ -65,6 +70,7 @@ export function readGuardConfig(
             redis: redisUrl,
             fallback,
             streamKey: read.string('AUTH_REVOCATION_STREAM', 'auth:revocations'),
+            keyPrefix,
             strictBudgetMs: read.int('AUTH_STRICT_BUDGET_MS', {
               default: 10_000,
               min: 100,
