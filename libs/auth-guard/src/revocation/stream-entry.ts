@@ -19,8 +19,9 @@ import type { RevocationEvent } from './protocol';
  * signature and each guard ~80 µs per verification. Republishing a large window (say 100 000
  * events after Redis lost its data) would cost the relay seconds inside its transaction and
  * every guard as much again before it reports ready; one signature per batch of up to 256
- * events cuts both by two orders of magnitude, and a drain of one event still costs one
- * signature. Each entry stays self-contained (no signature spanning entries), so trimming,
+ * events cuts both by two orders of magnitude (bench/src/micro/stream-signing.ts measured
+ * 2-6 µs per event at 256 per entry, against 170-600 µs at one, on a loaded 2-core machine),
+ * and a drain of one event still costs one signature, as a per-event design would. Each entry stays self-contained (no signature spanning entries), so trimming,
  * resuming from any id and reading a single entry with XRANGE all keep working.
  *
  * Why node:crypto rather than a JOSE library: this is a detached signature over bytes we
