@@ -4,7 +4,8 @@
 // embedded PostgreSQL (data kept in .data/postgres) and a local redis-server when installed.
 // concurrently runs and prefixes the services; Ctrl-C stops everything this script started.
 // scripts/gateway.mjs puts the account page and every API prefix on one origin (GATEWAY_PORT,
-// 8080 or the next free port): the URL to open in a browser.
+// 8080 or the next free port): the URL to open in a browser. The services listen on 127.0.0.1
+// only; so does the gateway unless GATEWAY_HOST asks for more.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -39,6 +40,9 @@ function serviceEnv(service, pgUrl, redisUrl) {
     AUTH_COOKIE_SECURE: process.env.AUTH_COOKIE_SECURE ?? 'false',
     // The local gateway forwards the browser's address (sessions list, login limits).
     HTTP_TRUST_PROXY: process.env.HTTP_TRUST_PROXY ?? '127.0.0.1',
+    // Loopback only, whatever the environment says: the services trust 127.0.0.1 as their
+    // proxy and serve the revocation snapshot; only the gateway may listen wider (GATEWAY_HOST).
+    HTTP_HOST: '127.0.0.1',
   };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;

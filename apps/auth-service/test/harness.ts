@@ -71,6 +71,11 @@ export async function startAuthApp(
       // supertest connects from loopback, which is trusted as a proxy: see boot().
       HTTP_TRUST_PROXY: 'loopback',
       LOG_LEVEL: 'error',
+      // Suites sign up dozens of users and rotate one session hundreds of times from the app's
+      // one address; the limits on those are tested on their own (request-throttle.e2e-spec).
+      AUTH_REGISTER_MAX_PER_IP: '100000',
+      AUTH_REFRESH_MAX_PER_SESSION: '100000',
+      AUTH_REFRESH_MAX_PER_IP: '100000',
       ...env,
     });
     app = await boot(config, clock, clientIp);

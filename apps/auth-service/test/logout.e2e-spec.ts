@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { PASSWORD, bearer, signUpAndLogin, startAuthApp } from './harness';
 import type { AuthTestApp } from './harness';
 import { cookieHeader, expectError, login, setCookies } from './expectations';
@@ -98,6 +99,23 @@ describe('POST /auth/logout', () => {
     const forged = session.refreshToken.replace(/\.0\..*$/, `.0.${'A'.repeat(43)}`);
     await t.http().post('/auth/logout').send({ refreshToken: forged }).expect(204);
     expect(await isLive(session.sessionId)).toBe(true);
+  });
+
+  it('does not walk the refresh-token chain of a session that has already ended', async () => {
+    const session = await signUpAndLogin(t);
+    let current = session.refreshToken;
+    for (let i = 0; i < 3; i += 1) {
+      current = (await t.http().post('/auth/refresh').send({ refreshToken: current }).expect(200))
+        .body.refreshToken;
+    }
+    await t.http().post('/auth/logout').send({ refreshToken: current }).expect(204);
+    const hmac = jest.spyOn(crypto, 'createHmac');
+    try {
+      await t.http().post('/auth/logout').send({ refreshToken: session.refreshToken }).expect(204);
+      expect(hmac).not.toHaveBeenCalled();
+    } finally {
+      hmac.mockRestore();
+    }
   });
 
   it('answers 400 validation_failed for a non-string refresh token', async () => {

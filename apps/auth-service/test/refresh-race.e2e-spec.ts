@@ -8,7 +8,7 @@ describe('refresh rotation under concurrency', () => {
   });
   afterAll(() => t.close());
 
-  it('rotates exactly once when 20 requests race with the same token, and all get the same new pair', async () => {
+  it('rotates exactly once when 20 requests race with the same token, and all get the same new refresh token', async () => {
     const login = await signUpAndLogin(t);
     const responses = await Promise.all(
       Array.from({ length: 20 }, () =>
@@ -18,7 +18,6 @@ describe('refresh rotation under concurrency', () => {
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
     const refreshTokens = new Set(responses.map((r) => r.body.refreshToken));
     expect(refreshTokens.size).toBe(1);
-    expect(new Set(responses.map((r) => r.body.accessToken)).size).toBe(1);
     expect(responses.every((r) => r.body.sessionId === login.sessionId)).toBe(true);
     const [row] = await t.dataSource.query(
       'SELECT generation, revoked_at FROM sessions WHERE id = $1',

@@ -59,6 +59,23 @@ describe('POST /auth/register', () => {
     expect(results.find((r) => r.status === 409)!.body.code).toBe('email_taken');
   });
 
+  it('treats the NFC and NFD spellings of an address as one account', async () => {
+    const nfc = uniqueEmail('Jos\u00e9').normalize('NFC');
+    const nfd = nfc.normalize('NFD');
+    expect(nfd).not.toBe(nfc);
+    const created = await register({ email: nfd, password: PASSWORD }).expect(201);
+    expect(created.body.email).toBe(nfc.toLowerCase());
+    expectError(await register({ email: nfc, password: PASSWORD }), 409, 'email_taken');
+    expectError(
+      await register({ email: nfd.toUpperCase(), password: PASSWORD }),
+      409,
+      'email_taken',
+    );
+    const res = await login(t, nfc).expect(200);
+    expect(res.body.user.id).toBe(created.body.id);
+    await login(t, nfd).expect(200);
+  });
+
   it('lets the user log in with the email in another letter case', async () => {
     const email = uniqueEmail();
     await register({ email, password: PASSWORD }).expect(201);

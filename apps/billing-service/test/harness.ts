@@ -11,6 +11,10 @@ import { REDIS_URL, TestRelay } from './test-relay';
 export const AUDIENCE = 'billing-service';
 export const ISSUER = 'http://auth.test';
 
+// Every e2e suite imports this file. Suites boot apps (some two at once) against the shared
+// PostgreSQL and Redis on two cores next to other suites: 5 s is too tight under load.
+jest.setTimeout(30_000);
+
 export interface BillingTestApp {
   app: NestFastifyApplication;
   config: BillingConfig;

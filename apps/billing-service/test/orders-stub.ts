@@ -11,13 +11,13 @@ export interface StubOrder {
 }
 
 /**
- * `serve`: answers like orders-service (the orders of the presented token, or 401 with
- * `refusalCode` for a token it was not given); `fail`: 500; `hang`: never answers;
- * `garbage`: 200 with a body that is not a list of orders.
+ * `serve`: answers like orders-service's `GET /orders/summary` (count and total of the
+ * presented token's orders, or 401 with `refusalCode` for a token it was not given);
+ * `fail`: 500; `hang`: never answers; `garbage`: 200 with a body that is not a summary.
  */
 export type StubMode = 'serve' | 'fail' | 'hang' | 'garbage';
 
-/** A real HTTP server standing in for orders-service's `GET /orders`. */
+/** A real HTTP server standing in for orders-service's `GET /orders/summary`. */
 export class OrdersStub {
   readonly ordersByToken = new Map<string, StubOrder[]>();
   readonly requests: { url: string; headers: IncomingHttpHeaders }[] = [];
@@ -48,13 +48,16 @@ export class OrdersStub {
       case 'fail':
         return json(500, { code: 'internal_error', message: 'Internal error' });
       case 'garbage':
-        return json(200, [{ id: 'x', totalCents: 'a lot' }]);
+        return json(200, { orderCount: 1, totalCents: 'a lot' });
       case 'serve': {
-        if (req.url !== '/orders') return json(404, { code: 'not_found', message: 'Not found' });
+        if (req.url !== '/orders/summary') {
+          return json(404, { code: 'not_found', message: 'Not found' });
+        }
         const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
         const orders = token ? this.ordersByToken.get(token) : undefined;
         if (!orders) return json(401, { code: this.refusalCode, message: 'Refused by the stub' });
-        return json(200, orders);
+        const totalCents = orders.reduce((sum, order) => sum + order.totalCents, 0);
+        return json(200, { orderCount: orders.length, totalCents });
       }
     }
   }

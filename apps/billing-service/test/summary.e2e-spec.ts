@@ -77,9 +77,18 @@ describe('billing-service', () => {
         .expect(200);
       expect(res.body).toEqual({ userId, orderCount: 3, totalCents: 100_000_005_000 });
       expect(orders.requests).toHaveLength(1);
-      expect(orders.requests[0].url).toBe('/orders');
+      expect(orders.requests[0].url).toBe('/orders/summary');
       expect(orders.requests[0].headers.authorization).toBe(`Bearer ${token}`);
       expect(orders.requests[0].headers['x-request-id']).toBe('req-7');
+    });
+
+    it('sums 5,000 orders from one aggregate answer, never asking for the orders themselves', async () => {
+      const totals = Array.from({ length: 5_000 }, (_, i) => 100 + (i % 997));
+      const { userId, token } = caller(totals);
+      const res = await t.http().get('/billing/summary').set(bearer(token)).expect(200);
+      const totalCents = totals.reduce((sum, cents) => sum + cents, 0);
+      expect(res.body).toEqual({ userId, orderCount: 5_000, totalCents });
+      expect(orders.requests.map((r) => r.url)).toEqual(['/orders/summary']);
     });
 
     it('answers zeros for a caller without orders', async () => {
@@ -127,7 +136,7 @@ describe('billing-service', () => {
 
     it.each([
       ['answers 500', 'fail'],
-      ['answers something that is not a list of orders', 'garbage'],
+      ['answers something that is not a summary', 'garbage'],
       ['does not answer within ORDERS_TIMEOUT_MS', 'hang'],
     ] as const)('answers 503 unavailable when orders-service %s', async (_label, mode) => {
       const { token } = caller([100]);

@@ -14,6 +14,10 @@ export const AUDIENCE = 'orders-service';
 export const ISSUER = 'http://auth.test';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+// Every e2e suite imports this file. Suites boot apps (some two at once) against the shared
+// PostgreSQL and Redis on two cores next to other suites: 5 s is too tight under load.
+jest.setTimeout(30_000);
+
 export interface OrdersTestApp {
   app: NestFastifyApplication;
   config: OrdersConfig;

@@ -93,13 +93,14 @@ describe('orders-service reads', () => {
       );
       const docs = await t.http().get('/docs/openapi.json').expect(200);
       expect(Object.keys(docs.body.paths)).toEqual(
-        expect.arrayContaining(['/orders', '/orders/{id}', '/orders/me']),
+        expect.arrayContaining(['/orders', '/orders/summary', '/orders/{id}', '/orders/me']),
       );
       expect(Object.keys(docs.body.paths['/orders'].post.responses).sort()).toEqual([
         '201',
         '400',
         '401',
         '404',
+        '429',
         '503',
       ]);
     });

@@ -47,6 +47,12 @@ export async function startAuthService(options: {
       AUTH_AUDIENCES: [...DOWNSTREAM_AUDIENCES, BENCH_AUDIENCE].join(','),
       // Production defaults otherwise: 15-minute access tokens, 10 s reuse grace.
       AUTH_COOKIE_SECURE: 'true',
+      // Every bench client is 127.0.0.1: per-address limits (sign-ups, refreshes, sign-ins in
+      // flight) would measure the throttle, not the service.
+      AUTH_REGISTER_MAX_PER_IP: '1000000',
+      AUTH_REFRESH_MAX_PER_IP: '100000000',
+      AUTH_REFRESH_MAX_PER_SESSION: '100000000',
+      AUTH_LOGIN_MAX_FAILURES_PER_IP: '1000000',
     },
   });
 }

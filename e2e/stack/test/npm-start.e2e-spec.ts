@@ -24,7 +24,8 @@ function environment(extra: Record<string, string>): Record<string, string | und
   const env: Record<string, string | undefined> = { ...process.env };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
-  return { ...env, SKIP_BUILD: 'true', ...extra };
+  // Other suites sign up from 127.0.0.1 into the same Redis counter meanwhile.
+  return { ...env, SKIP_BUILD: 'true', AUTH_REGISTER_MAX_PER_IP: '100000', ...extra };
 }
 
 /** What a new user does first: sign up, call every service, order something. */
@@ -69,6 +70,25 @@ async function expectSnapshotFeedWired(output: string): Promise<void> {
   });
 }
 
+/**
+ * The services and the gateway listen on 127.0.0.1 alone: another address of the machine
+ * (127.0.0.2 stands for one here) finds nothing, where a wildcard listener would answer.
+ */
+async function expectLoopbackOnly(output: string): Promise<void> {
+  const gateway = Number(/account page\s+│ http:\/\/localhost:(\d+)/.exec(output)?.[1]);
+  for (const port of [...PORTS, gateway]) {
+    expect({
+      port,
+      loopback: await listening(port),
+      other: await listening(port, '127.0.0.2'),
+    }).toEqual({
+      port,
+      loopback: true,
+      other: false,
+    });
+  }
+}
+
 /** Starts the script, waits for its table, uses the stack, interrupts it; returns what it started. */
 async function runOnce(
   label: string,
@@ -88,6 +108,7 @@ async function runOnce(
     const ports = [...PORTS, ...infra.filter((p): p is string => p !== undefined).map(Number)];
     await useTheStack();
     await expectSnapshotFeedWired(run.output);
+    await expectLoopbackOnly(run.output);
     const started = run.tree();
     run.interrupt(interrupt);
     let timer: NodeJS.Timeout | undefined;

@@ -7,13 +7,9 @@ export type { ErrorBody, ErrorCode } from './http/api-error';
 export { ApiExceptionFilter, isDependencyUnavailable } from './http/api-exception.filter';
 export { createValidationPipe } from './http/validation';
 export { ApiAuthenticated, ApiErrors } from './http/api-docs';
-export {
-  configureApp,
-  createFastifyAdapter,
-  createLogger,
-  runService,
-  REDACTED_FIELDS,
-} from './http/create-app';
+export { configureApp, createLogger, runService, REDACTED_FIELDS } from './http/create-app';
+export { createFastifyAdapter, PlatformFastifyAdapter } from './http/fastify-adapter';
+export { exceedsJsonDepth, MAX_JSON_DEPTH } from './http/json-body';
 export type { ServiceDescription } from './http/openapi';
 export { currentRequestId, requestIdFrom } from './http/request-context';
 export { ServiceLogger } from './http/service-logger';

@@ -49,10 +49,13 @@ export class AdminUsersService {
         user.role = change.role;
       }
       if (change.disabled === true && !user.disabled_at) {
-        await tx.query('UPDATE users SET disabled_at = $2, updated_at = $2 WHERE id = $1', [
-          id,
-          now,
-        ]);
+        // The credential version goes up with it: a login that checked the password before
+        // this commit cannot start a session after it (see SessionsService.create).
+        await tx.query(
+          `UPDATE users SET disabled_at = $2, updated_at = $2, credential_version = credential_version + 1
+           WHERE id = $1`,
+          [id, now],
+        );
         await this.sessions.revokeAllOfUser(tx, id, 'user_disabled', now);
         user.disabled_at = now;
       } else if (change.disabled === false && user.disabled_at) {

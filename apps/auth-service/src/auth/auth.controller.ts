@@ -49,9 +49,10 @@ export class AuthController {
   @Public()
   @Post('register')
   @ApiCreatedResponse({ type: UserDto })
-  @ApiErrors({ 400: ['validation_failed'], 409: ['email_taken'] })
-  async register(@Body() dto: RegisterDto): Promise<PublicUser> {
-    return toPublicUser(await this.users.register(dto.email, dto.password));
+  @ApiErrors({ 400: ['validation_failed'], 409: ['email_taken'], 429: ['rate_limited'] })
+  async register(@Body() dto: RegisterDto, @Req() request: FastifyRequest): Promise<PublicUser> {
+    const { ip } = clientInfo(request);
+    return toPublicUser(await this.auth.register(dto.email, dto.password, ip));
   }
 
   @Public()
@@ -85,6 +86,7 @@ export class AuthController {
     400: ['validation_failed'],
     401: ['invalid_refresh_token', 'refresh_token_reused'],
     403: ['csrf_rejected'],
+    429: ['rate_limited'],
     503: ['unavailable'],
   })
   async refresh(
@@ -109,14 +111,15 @@ export class AuthController {
   @ApiNoContentResponse({
     description: 'The session is ended (or was already); cookies are cleared.',
   })
-  @ApiErrors({ 400: ['validation_failed'], 503: ['unavailable'] })
+  @ApiErrors({ 400: ['validation_failed'], 429: ['rate_limited'], 503: ['unavailable'] })
   async logout(
     @Body() dto: LogoutDto,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const user = await this.optionalUser(request);
-    await this.auth.logout(user, dto.refreshToken ?? this.refreshCookie(request));
+    const refreshToken = dto.refreshToken ?? this.refreshCookie(request);
+    await this.auth.logout(user, refreshToken, clientInfo(request).ip);
     this.cookies.clear(reply);
   }
 

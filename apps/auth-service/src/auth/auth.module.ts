@@ -6,13 +6,22 @@ import { AuthCookies } from './auth-cookies';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginThrottleService } from './login-throttle.service';
+import { RateLimiter } from './rate-limiter';
+import { RequestThrottleService } from './request-throttle.service';
 import { SessionStateGuard } from './session-state.guard';
 import { SessionsController } from './sessions.controller';
 
 @Module({
   imports: [UsersModule, SessionsModule, TokensModule],
   controllers: [AuthController, SessionsController],
-  providers: [AuthService, AuthCookies, LoginThrottleService, SessionStateGuard],
+  providers: [
+    AuthService,
+    AuthCookies,
+    RateLimiter,
+    LoginThrottleService,
+    RequestThrottleService,
+    SessionStateGuard,
+  ],
   exports: [SessionStateGuard],
 })
 export class AuthModule {}

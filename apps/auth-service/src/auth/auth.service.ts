@@ -12,7 +12,10 @@ import type { IssuedAccessToken } from '../tokens/access-tokens.service';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersService, normalizeEmail } from '../users/users.service';
 import { AuthMetrics } from '../metrics/auth-metrics';
+import { parseRefreshToken } from '../sessions/refresh-token';
+import type { User } from '../users/user.entity';
 import { LoginThrottleService } from './login-throttle.service';
+import { RequestThrottleService } from './request-throttle.service';
 
 export interface TokenResult {
   tokenType: 'Bearer';
@@ -41,12 +44,21 @@ export class AuthService {
     private readonly rotation: SessionRotationService,
     private readonly tokens: AccessTokensService,
     private readonly throttle: LoginThrottleService,
+    private readonly limits: RequestThrottleService,
     private readonly metrics: AuthMetrics,
   ) {}
 
+  /** Sign-ups are counted per client IP before the password is hashed. */
+  async register(email: string, password: string, ip: string): Promise<User> {
+    await this.limits.register(ip);
+    return this.users.register(email, password);
+  }
+
   /**
    * Unknown email, wrong password and disabled account give the same answer after the same
-   * work (an argon2 verification against a dummy hash when there is no user).
+   * work (an argon2 verification against a dummy hash when there is no user). So does a
+   * login that checked a password changed (or an account disabled) while it ran: it starts
+   * no session (see SessionsService.create).
    */
   async login(
     email: string,
@@ -54,27 +66,31 @@ export class AuthService {
     client: ClientInfo & { ip: string },
   ): Promise<TokenResult> {
     const normalized = normalizeEmail(email);
-    await this.throttle.assertAllowed(normalized, client.ip).catch((error: unknown) => {
+    await this.throttle.attempt(normalized, client.ip).catch((error: unknown) => {
       this.metrics.logins.inc({ outcome: 'rate_limited' });
       throw error;
     });
     const found = await this.users.findCredentials(normalized);
     const valid = await this.hasher.verify(found?.passwordHash, password);
-    if (!found || !valid || found.user.disabledAt) {
-      await this.throttle.recordFailure(normalized, client.ip);
+    const now = this.clock.now();
+    const started =
+      found && valid && !found.user.disabledAt
+        ? await this.sessions.create(found.user, client, now)
+        : undefined;
+    if (!found || !started) {
       this.metrics.logins.inc({ outcome: 'invalid_credentials' });
       this.logger.log({ msg: 'login failed', ip: client.ip });
       throw invalidCredentials();
     }
-    await this.throttle.recordSuccess(normalized);
+    await this.throttle.succeeded(normalized, client.ip);
     this.metrics.logins.inc({ outcome: 'ok' });
-    const now = this.clock.now();
-    const { session, refreshToken } = await this.sessions.create(found.user.id, client, now);
+    const { session, refreshToken } = started;
     const user = { id: found.user.id, email: found.user.email, role: found.user.role };
     return this.tokenResult(user, session.id, refreshToken, session.expiresAt, now);
   }
 
-  async refresh(refreshToken: unknown, client: ClientInfo): Promise<TokenResult> {
+  async refresh(refreshToken: unknown, client: ClientInfo & { ip: string }): Promise<TokenResult> {
+    await this.limits.sessionRequest('refresh', parseRefreshToken(refreshToken), client.ip);
     const now = this.clock.now();
     const outcome = await this.rotation.refresh(refreshToken, client, now);
     this.metrics.refreshes.inc({ outcome: outcome.kind });
@@ -103,12 +119,20 @@ export class AuthService {
     }
   }
 
-  /** Ends the session of a verified access token, or else of a genuine refresh token. Idempotent. */
-  async logout(user: AuthUser | undefined, refreshToken: unknown): Promise<void> {
-    const target = user
-      ? { id: user.sessionId, userId: user.userId }
-      : await this.sessions.sessionOfRefreshToken(refreshToken);
-    if (target) await this.sessions.revoke(target.userId, target.id, 'logout', this.clock.now());
+  /**
+   * Ends the session of a verified access token, or else of a genuine refresh token. Idempotent.
+   * Only the refresh-token way is throttled: it is the one that costs HMACs.
+   */
+  async logout(user: AuthUser | undefined, refreshToken: unknown, ip: string): Promise<void> {
+    const now = this.clock.now();
+    if (user) {
+      await this.sessions.revoke(user.userId, user.sessionId, 'logout', now);
+      return;
+    }
+    if (refreshToken === undefined) return;
+    await this.limits.sessionRequest('logout', parseRefreshToken(refreshToken), ip);
+    const target = await this.sessions.sessionOfRefreshToken(refreshToken, now);
+    if (target) await this.sessions.revoke(target.userId, target.id, 'logout', now);
   }
 
   async logoutAll(user: AuthUser, scope: 'all' | 'others'): Promise<void> {
@@ -118,24 +142,27 @@ export class AuthService {
     );
   }
 
-  /** Checks the current password, stores the new hash and ends every other session, atomically. */
+  /**
+   * Checks the current password, stores the new hash and ends every other session, atomically.
+   * Attempts are counted before argon2, like sign-ins; the current session carries on under the
+   * new credential version.
+   */
   async changePassword(
     user: AuthUser,
     currentPassword: string,
     newPassword: string,
     ip: string,
   ): Promise<void> {
-    const current = await this.users.passwordHashOf(user.userId);
     const key = `password-change:${user.userId}`;
-    await this.throttle.assertAllowed(key, ip);
-    if (!(await this.hasher.verify(current, currentPassword))) {
-      await this.throttle.recordFailure(key, ip);
-      throw invalidCredentials();
-    }
+    await this.throttle.attempt(key, ip);
+    const current = await this.users.passwordHashOf(user.userId);
+    if (!(await this.hasher.verify(current, currentPassword))) throw invalidCredentials();
+    await this.throttle.succeeded(key, ip);
     const hash = await this.hasher.hash(newPassword);
     const now = this.clock.now();
     await this.dataSource.transaction(async (tx) => {
-      await this.users.setPasswordHash(tx, user.userId, hash, now);
+      const version = await this.users.setPasswordHash(tx, user.userId, hash, now);
+      await this.sessions.adoptCredentialVersion(tx, user.sessionId, version);
       await this.sessions.revokeAllOfUser(tx, user.userId, 'password_changed', now, user.sessionId);
     });
   }

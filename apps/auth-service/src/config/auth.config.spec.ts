@@ -32,6 +32,13 @@ describe('loadAuthConfig', () => {
       bootstrapAdmin: undefined,
       cookies: { secure: true, accessName: 'access_token', refreshName: 'refresh_token' },
       loginThrottle: { maxPerAccount: 10, maxPerIp: 100, windowSeconds: 900 },
+      requestThrottle: {
+        refreshPerSession: 60,
+        refreshPerIp: 600,
+        refreshWindowSeconds: 60,
+        registerPerIp: 20,
+        registerWindowSeconds: 600,
+      },
       revocationStream: 'auth:revocations',
       redisPrefix: 'hybrid-auth:',
     });
@@ -64,6 +71,11 @@ describe('loadAuthConfig', () => {
       AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
       AUTH_LOGIN_MAX_FAILURES_PER_IP: '7',
       AUTH_LOGIN_THROTTLE_WINDOW: '60',
+      AUTH_REFRESH_MAX_PER_SESSION: '5',
+      AUTH_REFRESH_MAX_PER_IP: '50',
+      AUTH_REFRESH_THROTTLE_WINDOW: '30',
+      AUTH_REGISTER_MAX_PER_IP: '2',
+      AUTH_REGISTER_THROTTLE_WINDOW: '3600',
       AUTH_REVOCATIONS_SECRET: 'feed-secret-0123456789abcdefghijklmnop',
     });
     expect(config).toMatchObject({
@@ -78,6 +90,13 @@ describe('loadAuthConfig', () => {
       cookies: { secure: false },
       bootstrapAdmin: { email: 'root@example.com', password: 'long enough password' },
       loginThrottle: { maxPerAccount: 3, maxPerIp: 7, windowSeconds: 60 },
+      requestThrottle: {
+        refreshPerSession: 5,
+        refreshPerIp: 50,
+        refreshWindowSeconds: 30,
+        registerPerIp: 2,
+        registerWindowSeconds: 3600,
+      },
       revocationsSecret: 'feed-secret-0123456789abcdefghijklmnop',
     });
     expect(config.http.port).toBe(4000);
@@ -116,6 +135,11 @@ describe('loadAuthConfig', () => {
     ['AUTH_REFRESH_TOKEN_KEY', 'x'.repeat(64)],
     ['AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT', '0'],
     ['AUTH_LOGIN_MAX_FAILURES_PER_IP', 'many'],
+    ['AUTH_REFRESH_MAX_PER_SESSION', '0'],
+    ['AUTH_REFRESH_MAX_PER_IP', '-5'],
+    ['AUTH_REFRESH_THROTTLE_WINDOW', '86401'],
+    ['AUTH_REGISTER_MAX_PER_IP', 'lots'],
+    ['AUTH_REGISTER_THROTTLE_WINDOW', '0'],
     ['AUTH_LOGIN_THROTTLE_WINDOW', '0'],
     ['AUTH_REVOCATIONS_SECRET', 'short-secret'],
     ['AUTH_REVOCATIONS_SECRET', 'x'.repeat(40)],

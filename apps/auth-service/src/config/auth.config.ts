@@ -28,6 +28,14 @@ export interface AuthConfig {
   cookies: { secure: boolean; accessName: string; refreshName: string; domain: string | undefined };
   bootstrapAdmin: { email: string; password: string } | undefined;
   loginThrottle: { maxPerAccount: number; maxPerIp: number; windowSeconds: number };
+  /** Requests counted whatever their outcome: refresh and logout by refresh token, sign-ups. */
+  requestThrottle: {
+    refreshPerSession: number;
+    refreshPerIp: number;
+    refreshWindowSeconds: number;
+    registerPerIp: number;
+    registerWindowSeconds: number;
+  };
   revocationStream: string;
   /** Starts every Redis key of this deployment (stream, epoch, marks, login counters). */
   redisPrefix: string;
@@ -118,6 +126,7 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
       maxPerIp: read.int('AUTH_LOGIN_MAX_FAILURES_PER_IP', { default: 100, min: 1 }),
       windowSeconds: read.int('AUTH_LOGIN_THROTTLE_WINDOW', { default: 900, min: 1 }),
     },
+    requestThrottle: readRequestThrottle(read),
     revocationStream: read.string('AUTH_REVOCATION_STREAM', 'auth:revocations'),
     redisPrefix: read.string('AUTH_REDIS_PREFIX', DEFAULT_REDIS_PREFIX),
     revocationsSecret,
@@ -136,4 +145,30 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
   }
   read.done();
   return config;
+}
+
+/**
+ * Defaults no legitimate client comes near. A client refreshes once per access-token lifetime
+ * (15 min), a few times more with racing tabs or retries: 60 a minute per session is hundreds
+ * of times that, and still stops a loop hammering one session's row lock. 600 a minute per
+ * address lets thousands of users behind one NAT refresh. 20 sign-ups per 10 minutes per
+ * address covers a household or an office; a sign-up costs an argon2 hash, the dearest thing
+ * an anonymous caller can ask for.
+ */
+function readRequestThrottle(read: EnvReader): AuthConfig['requestThrottle'] {
+  return {
+    refreshPerSession: read.int('AUTH_REFRESH_MAX_PER_SESSION', { default: 60, min: 1 }),
+    refreshPerIp: read.int('AUTH_REFRESH_MAX_PER_IP', { default: 600, min: 1 }),
+    refreshWindowSeconds: read.int('AUTH_REFRESH_THROTTLE_WINDOW', {
+      default: 60,
+      min: 1,
+      max: 86_400,
+    }),
+    registerPerIp: read.int('AUTH_REGISTER_MAX_PER_IP', { default: 20, min: 1 }),
+    registerWindowSeconds: read.int('AUTH_REGISTER_THROTTLE_WINDOW', {
+      default: 600,
+      min: 1,
+      max: 86_400,
+    }),
+  };
 }

@@ -32,7 +32,7 @@ export class AuthMetrics {
     });
     this.rateLimited = metrics.counter({
       name: 'auth_rate_limited_total',
-      help: 'Requests refused by the login throttle, by scope (account, ip)',
+      help: 'Requests refused by a rate limit, by scope (account, ip, refresh_session, refresh_ip, logout_session, logout_ip, register_ip)',
       labelNames: ['scope'],
     });
   }

@@ -1,5 +1,14 @@
 import { InitialSchema1764300000000 } from './1764300000000-initial-schema';
 import { GraceAnswer1764900000000 } from './1764900000000-grace-answer';
+import { CredentialVersion1765000000000 } from './1765000000000-credential-version';
+import { NfcEmails1765000000001 } from './1765000000001-nfc-emails';
+import { DropGraceAnswer1765000000002 } from './1765000000002-drop-grace-answer';
 
 /** Every migration, in order. New ones are appended here. */
-export const MIGRATIONS = [InitialSchema1764300000000, GraceAnswer1764900000000];
+export const MIGRATIONS = [
+  InitialSchema1764300000000,
+  GraceAnswer1764900000000,
+  CredentialVersion1765000000000,
+  NfcEmails1765000000001,
+  DropGraceAnswer1765000000002,
+];

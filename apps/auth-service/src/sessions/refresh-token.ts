@@ -1,11 +1,4 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  createHmac,
-  randomBytes,
-  timingSafeEqual,
-} from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Refresh tokens are `<sessionId>.<generation>.<secret>`: the session to look up, how many
@@ -17,9 +10,9 @@ import {
  * which gives us, with no plaintext stored anywhere:
  * - a replay of the previous token inside the grace window can be answered with the very
  *   same new token (derive it again from what the client presented);
- * - any genuine older token is recognised as such (derive forward to the current hash)
- *   and treated as theft, while a forged one (wrong secret) is just invalid and cannot be
- *   used to revoke somebody's session;
+ * - a genuine older token, up to MAX_GENERATIONS_BACK rotations back, is recognised as such
+ *   (derive forward to the current hash) and treated as theft, while a forged one (wrong
+ *   secret) is just invalid and cannot be used to revoke somebody's session;
  * - a stolen old token does not yield the current one without the server key, and a
  *   database dump yields neither.
  */
@@ -68,26 +61,37 @@ export function sameHash(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Beyond this many rotations back, a token is not verified (bounded CPU) and simply invalid. */
-const MAX_GENERATIONS_BACK = 10_000;
+/**
+ * How far back a presented token is checked. Reuse detection needs to recognise the previous
+ * token (the grace replay, or theft after the window) and the few older ones a thief who
+ * copied a token some rotations ago might replay. Each generation back costs one HMAC, spent
+ * while the session row is locked, and the presented generation is the caller's to choose:
+ * a deep walk would let a forger buy thousands of HMACs under our lock for one request. So
+ * anything further back is simply invalid, and the session is NOT revoked for it: nothing
+ * distinguishes it from a forgery without the walk, and a forger must never end sessions.
+ */
+export const MAX_GENERATIONS_BACK = 8;
 
 export type TokenStanding =
   | { kind: 'current' }
   | { kind: 'previous'; currentSecret: string }
   | { kind: 'older' }
+  /** A wrong secret, a generation ahead, or one too far back to check: all just invalid. */
   | { kind: 'forged' };
 
 /**
  * Where a presented token stands against the session's current generation and hash:
- * walks the derivation chain forward from the presented secret to the current one.
+ * walks the derivation chain forward from the presented secret to the current one, in at
+ * most `maxBack` HMACs (MAX_GENERATIONS_BACK unless told fewer).
  */
 export function standing(
   key: Buffer,
   token: RefreshToken,
   current: { generation: number; hash: Buffer },
+  maxBack = MAX_GENERATIONS_BACK,
 ): TokenStanding {
   const behind = current.generation - token.generation;
-  if (behind < 0 || behind > MAX_GENERATIONS_BACK) return { kind: 'forged' };
+  if (behind < 0 || behind > Math.min(maxBack, MAX_GENERATIONS_BACK)) return { kind: 'forged' };
   let secret = token.secret;
   for (let generation = token.generation + 1; generation <= current.generation; generation += 1) {
     secret = deriveNextSecret(key, token.sessionId, generation, secret);
@@ -96,51 +100,4 @@ export function standing(
   if (behind === 0) return { kind: 'current' };
   if (behind === 1) return { kind: 'previous', currentSecret: secret };
   return { kind: 'older' };
-}
-
-/**
- * The access token handed out with a rotation, kept for the grace window so that a replay
- * gets the very same pair. It is sealed (AES-256-GCM) under a key derived from the server
- * key and the secret the replay must present, which is stored nowhere: a database dump
- * reveals no usable access token.
- */
-function graceKey(key: Buffer, sessionId: string, generation: number, presented: string): Buffer {
-  return createHmac('sha256', key)
-    .update(`grace-access.${sessionId}.${generation}.${presented}`)
-    .digest();
-}
-
-export function sealGraceAnswer(
-  key: Buffer,
-  sessionId: string,
-  generation: number,
-  presented: string,
-  accessToken: string,
-): Buffer {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', graceKey(key, sessionId, generation, presented), iv);
-  const sealed = Buffer.concat([cipher.update(accessToken, 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), sealed]);
-}
-
-/** The sealed access token, or undefined when it cannot be opened with what was presented. */
-export function openGraceAnswer(
-  key: Buffer,
-  sessionId: string,
-  generation: number,
-  presented: string,
-  sealed: Buffer | null,
-): string | undefined {
-  if (!sealed || sealed.length <= 28) return undefined;
-  try {
-    const decipher = createDecipheriv(
-      'aes-256-gcm',
-      graceKey(key, sessionId, generation, presented),
-      sealed.subarray(0, 12),
-    );
-    decipher.setAuthTag(sealed.subarray(12, 28));
-    return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
-  } catch {
-    return undefined;
-  }
 }

@@ -11,9 +11,7 @@ import {
   deriveNextSecret,
   formatRefreshToken,
   hashSecret,
-  openGraceAnswer,
   parseRefreshToken,
-  sealGraceAnswer,
   standing,
 } from './refresh-token';
 import type { RefreshToken } from './refresh-token';
@@ -23,7 +21,8 @@ import type { ClientInfo, SessionUser } from './sessions.service';
 
 /**
  * What a refresh attempt came to. `replayed`: the previous token inside the grace window,
- * answered with the same pair as the rotation it repeats.
+ * answered with the same refresh token as the rotation it repeats and a fresh access token
+ * for the same session.
  */
 export type RefreshOutcome =
   | {
@@ -44,7 +43,9 @@ interface LockedRow {
   rotated_at: Date | null;
   expires_at: Date;
   revoked_at: Date | null;
-  grace_answer: Buffer | null;
+  /** The user's credential version when the session began, and the user's now. */
+  session_credentials: number;
+  user_credentials: number;
   email: string;
   role: Role;
   disabled_at: Date | null;
@@ -67,6 +68,8 @@ export class SessionRotationService {
    * token rotate exactly once, and the nineteen others land in the grace path and receive
    * the same new token. A genuine older token, or the previous one after the grace window,
    * is theft: the session is revoked (the revocation commits; the caller is told `reused`).
+   * A session begun before the user's password last changed (or the user was disabled) is
+   * refused even if it somehow escaped revocation.
    */
   async refresh(presented: unknown, client: ClientInfo, now: Date): Promise<RefreshOutcome> {
     const token = parseRefreshToken(presented);
@@ -74,14 +77,14 @@ export class SessionRotationService {
     return this.dataSource.transaction('READ COMMITTED', async (tx) => {
       const rows: LockedRow[] = await tx.query(
         `SELECT s.id, s.user_id, s.token_hash, s.generation, s.rotated_at, s.expires_at, s.revoked_at,
-                s.grace_answer, u.email, u.role, u.disabled_at
+                s.credential_version AS session_credentials, u.credential_version AS user_credentials,
+                u.email, u.role, u.disabled_at
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.id = $1 FOR UPDATE OF s`,
         [token.sessionId],
       );
       const row = rows[0];
-      if (!row || row.revoked_at || row.expires_at <= now || row.disabled_at)
-        return { kind: 'invalid' };
+      if (!row || !isLive(row, now)) return { kind: 'invalid' };
       const where = standing(this.refreshKey.get(), token, {
         generation: row.generation,
         hash: row.token_hash,
@@ -101,14 +104,12 @@ export class SessionRotationService {
               generation: row.generation,
               secret: where.currentSecret,
             });
-            const access =
-              this.graceAccess(row, token, now) ?? this.tokens.issue(toUser(row), row.id);
             return {
               kind: 'replayed',
               session: toSession(row),
               user: toUser(row),
               refreshToken,
-              access,
+              access: this.tokens.issue(toUser(row), row.id),
             };
           }
           await this.sessions.revokeIds(tx, [row.id], 'reuse_detected', now);
@@ -119,6 +120,23 @@ export class SessionRotationService {
           return { kind: 'reused', sessionId: row.id };
       }
     });
+  }
+
+  /**
+   * Whether `presented` is the current or the previous token of a live session: at most one
+   * HMAC and no row lock. Lets the owner of a session through its per-session rate limit
+   * while someone who only knows the session id floods it (see RequestThrottleService).
+   */
+  async holdsRecentToken(presented: RefreshToken, now: Date): Promise<boolean> {
+    const rows: { token_hash: Buffer; generation: number }[] = await this.dataSource.query(
+      `SELECT token_hash, generation FROM sessions
+       WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2`,
+      [presented.sessionId, now],
+    );
+    if (!rows[0]) return false;
+    const { token_hash: hash, generation } = rows[0];
+    const where = standing(this.refreshKey.get(), presented, { generation, hash }, 1);
+    return where.kind === 'current' || where.kind === 'previous';
   }
 
   private async rotate(
@@ -132,11 +150,10 @@ export class SessionRotationService {
     const key = this.refreshKey.get();
     const secret = deriveNextSecret(key, row.id, generation, token.secret);
     const access = this.tokens.issue(toUser(row), row.id);
-    const sealed = sealGraceAnswer(key, row.id, generation, token.secret, access.accessToken);
     await tx.query(
       `UPDATE sessions SET token_hash = $2, generation = $3, rotated_at = $4, last_used_at = $4,
-              ip = COALESCE($5, ip), grace_answer = $6 WHERE id = $1`,
-      [row.id, hashSecret(secret), generation, now, truncate(client.ip, 64), sealed],
+              ip = COALESCE($5, ip) WHERE id = $1`,
+      [row.id, hashSecret(secret), generation, now, truncate(client.ip, 64)],
     );
     const session = { ...toSession(row), generation, lastUsedAt: now, rotatedAt: now };
     return {
@@ -147,35 +164,14 @@ export class SessionRotationService {
       access,
     };
   }
-
-  /**
-   * The access token the rotation handed out, opened with the secret the replay presents;
-   * undefined (a new one is signed) if it cannot be opened, carries a role the user no
-   * longer has, or is about to expire.
-   */
-  private graceAccess(
-    row: LockedRow,
-    token: RefreshToken,
-    now: Date,
-  ): IssuedAccessToken | undefined {
-    const key = this.refreshKey.get();
-    const accessToken = openGraceAnswer(
-      key,
-      row.id,
-      row.generation,
-      token.secret,
-      row.grace_answer,
-    );
-    if (!accessToken) return undefined;
-    const claims = JSON.parse(
-      Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8'),
-    ) as { role?: unknown; exp?: unknown };
-    const expiresIn =
-      typeof claims.exp === 'number' ? claims.exp - Math.floor(now.getTime() / 1000) : 0;
-    if (claims.role !== row.role || expiresIn < 30) return undefined;
-    return { accessToken, expiresIn };
-  }
 }
+
+/** Not ended, not expired, the user enabled, and no credential change since it began. */
+const isLive = (row: LockedRow, now: Date): boolean =>
+  !row.revoked_at &&
+  row.expires_at > now &&
+  !row.disabled_at &&
+  row.session_credentials === row.user_credentials;
 
 function toSession(row: LockedRow): Session {
   return Object.assign(new Session(), {

@@ -42,4 +42,8 @@ export class Session {
 
   @Column({ type: 'text', nullable: true })
   ip!: string | null;
+
+  /** The user's credential version when the session began (see User.credentialVersion). */
+  @Column({ name: 'credential_version', type: 'integer' })
+  credentialVersion!: number;
 }

@@ -36,45 +36,65 @@ export class SessionsService {
     private readonly outbox: RevocationOutbox,
   ) {}
 
-  /** Starts a new session (every login does); returns it with its first refresh token. */
+  /**
+   * Starts a new session (every login does) for a user as the login saw it: only if the
+   * user's credential version is still `credentialVersion` and the user is enabled, else
+   * undefined. A login reads the password hash, spends ~13 ms in argon2, then gets here; a
+   * password change or a disable committed meanwhile bumped the version, so a login that
+   * checked the old password starts nothing. FOR SHARE closes the last gap: a change still
+   * in flight holds the user row, so this insert waits for its commit and then sees the new
+   * version; a change that starts after this insert waits for it, and then revokes this
+   * session with the others.
+   */
   async create(
-    userId: string,
+    user: { id: string; credentialVersion: number },
     client: ClientInfo,
     now: Date,
-  ): Promise<{ session: Session; refreshToken: string }> {
+  ): Promise<{ session: Session; refreshToken: string } | undefined> {
     const secret = randomSecret();
     const expiresAt = new Date(now.getTime() + this.config.refreshTokenTtl * 1000);
     const rows: Session[] = await this.dataSource.query(
-      `INSERT INTO sessions (user_id, token_hash, generation, created_at, last_used_at, expires_at, user_agent, ip)
-       VALUES ($1, $2, 0, $3, $3, $4, $5, $6)
+      `WITH unchanged AS (
+         SELECT id FROM users WHERE id = $1 AND credential_version = $7 AND disabled_at IS NULL
+         FOR SHARE)
+       INSERT INTO sessions (user_id, token_hash, generation, created_at, last_used_at, expires_at,
+                             user_agent, ip, credential_version)
+       SELECT id, $2, 0, $3, $3, $4, $5, $6, $7 FROM unchanged
        RETURNING id, user_id AS "userId", generation, created_at AS "createdAt", last_used_at AS "lastUsedAt",
                  expires_at AS "expiresAt", user_agent AS "userAgent", ip`,
       [
-        userId,
+        user.id,
         hashSecret(secret),
         now,
         expiresAt,
         truncate(client.userAgent, 256),
         truncate(client.ip, 64),
+        user.credentialVersion,
       ],
     );
     const session = rows[0];
+    if (!session) return undefined;
     return {
       session,
       refreshToken: formatRefreshToken({ sessionId: session.id, generation: 0, secret }),
     };
   }
 
-  /** The session a genuine refresh token (current or any earlier one) belongs to, or undefined. */
+  /**
+   * The live session a genuine refresh token (current or a few earlier ones) belongs to, or
+   * undefined. An ended or expired session is not walked at all: there is nothing to end.
+   */
   async sessionOfRefreshToken(
     presented: unknown,
+    now: Date,
   ): Promise<{ id: string; userId: string } | undefined> {
     const token = parseRefreshToken(presented);
     if (!token) return undefined;
     const rows: { user_id: string; token_hash: Buffer; generation: number }[] =
       await this.dataSource.query(
-        'SELECT user_id, token_hash, generation FROM sessions WHERE id = $1',
-        [token.sessionId],
+        `SELECT user_id, token_hash, generation FROM sessions
+         WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2`,
+        [token.sessionId, now],
       );
     const row = rows[0];
     if (!row) return undefined;
@@ -83,6 +103,18 @@ export class SessionsService {
       hash: row.token_hash,
     });
     return where.kind === 'forged' ? undefined : { id: token.sessionId, userId: row.user_id };
+  }
+
+  /** The session that changed the password carries on under the new credential version. */
+  async adoptCredentialVersion(
+    tx: EntityManager,
+    sessionId: string,
+    credentialVersion: number,
+  ): Promise<void> {
+    await tx.query('UPDATE sessions SET credential_version = $2 WHERE id = $1', [
+      sessionId,
+      credentialVersion,
+    ]);
   }
 
   /** Ends one session of a user. True if it exists (whether or not it was already ended). */
@@ -145,14 +177,18 @@ export class SessionsService {
       expires_at: Date;
       role: Role;
       disabled_at: Date | null;
+      current_credentials: boolean;
     }[] = await this.dataSource.query(
-      `SELECT s.revoked_at, s.expires_at, u.role, u.disabled_at FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.id = $1`,
+      `SELECT s.revoked_at, s.expires_at, u.role, u.disabled_at,
+              s.credential_version = u.credential_version AS current_credentials
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
       [sessionId],
     );
     const row = rows[0];
     if (!row) return { live: false, role: undefined };
-    return { live: !row.revoked_at && !row.disabled_at && row.expires_at > now, role: row.role };
+    const live =
+      !row.revoked_at && !row.disabled_at && row.expires_at > now && row.current_credentials;
+    return { live, role: row.role };
   }
 
   /** Ends the given sessions inside the caller's transaction, with their revocation events. */

@@ -6,7 +6,7 @@ export class User {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  /** Stored lower-cased; a unique index on lower(email) makes it case-insensitive. */
+  /** Stored NFC-normalised and lower-cased; a unique index on lower(email) makes it case-insensitive. */
   @Column({ type: 'text' })
   email!: string;
 
@@ -18,6 +18,14 @@ export class User {
 
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
   disabledAt!: Date | null;
+
+  /**
+   * Bumped with every password change and every disable, in the same transaction. A login
+   * starts its session only if the version it read with the hash is still current, and
+   * a session whose version is not the user's cannot be refreshed.
+   */
+  @Column({ name: 'credential_version', type: 'integer' })
+  credentialVersion!: number;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -8,7 +8,12 @@ import { User } from './user.entity';
 
 const UNIQUE_VIOLATION = '23505';
 
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+/**
+ * One spelling per address: "é" typed as one code point (NFC) or as "e" plus a combining
+ * accent (NFD, as some keyboards and systems send it) must be the same account, not two
+ * accounts that look alike. Normalised last, so the result is always NFC.
+ */
+export const normalizeEmail = (email: string) => email.trim().toLowerCase().normalize('NFC');
 
 @Injectable()
 export class UsersService {
@@ -66,16 +71,20 @@ export class UsersService {
     return user?.passwordHash;
   }
 
+  /** Stores a new hash and bumps the credential version; returns the new version. */
   async setPasswordHash(
     manager: EntityManager,
     id: string,
     passwordHash: string,
     now: Date,
-  ): Promise<void> {
-    await manager.query('UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1', [
-      id,
-      passwordHash,
-      now,
-    ]);
+  ): Promise<number> {
+    const rows: { credential_version: number }[] = await manager.query(
+      `WITH changed AS (
+         UPDATE users SET password_hash = $2, updated_at = $3, credential_version = credential_version + 1
+         WHERE id = $1 RETURNING credential_version)
+       SELECT credential_version FROM changed`,
+      [id, passwordHash, now],
+    );
+    return rows[0].credential_version;
   }
 }

@@ -2,9 +2,9 @@ import { Logger } from '@nestjs/common';
 import { ApiError, currentRequestId, unavailable } from '@hybrid-auth/platform';
 import type { ErrorCode } from '@hybrid-auth/platform';
 
-/** What billing needs of an order from orders-service's `GET /orders`. */
-export interface RemoteOrder {
-  id: string;
+/** orders-service's `GET /orders/summary`: the caller's order count and total, by aggregate. */
+export interface OrdersSummary {
+  orderCount: number;
   totalCents: number;
 }
 
@@ -27,16 +27,18 @@ const TOKEN_CODES: readonly ErrorCode[] = [
 const REQUEST_ID = /^[\w.:@-]{1,128}$/;
 
 /**
- * Reads the caller's orders from orders-service, on the caller's behalf (their own access
- * token, forwarded). Apart from the list and a 401, every outcome (refused connection,
- * timeout, 5xx, an unexpected body) is 503 `unavailable`, never a 500.
+ * Asks orders-service for the caller's order count and total, on the caller's behalf (their
+ * own access token, forwarded). orders-service computes them with one SQL aggregate: billing
+ * never reads the orders themselves, however many there are. Apart from the summary and a
+ * 401, every outcome (refused connection, timeout, 5xx, an unexpected body) is 503
+ * `unavailable`, never a 500.
  */
 export class OrdersClient {
   private readonly logger = new Logger('OrdersClient');
 
   constructor(private readonly options: OrdersClientOptions) {}
 
-  async listOrders(accessToken: string, requestId?: string): Promise<RemoteOrder[]> {
+  async summary(accessToken: string, requestId?: string): Promise<OrdersSummary> {
     const headers: Record<string, string> = {
       accept: 'application/json',
       authorization: `Bearer ${accessToken}`,
@@ -47,7 +49,7 @@ export class OrdersClient {
     let status: number;
     let body: unknown;
     try {
-      const response = await fetch(`${this.options.url}/orders`, {
+      const response = await fetch(`${this.options.url}/orders/summary`, {
         headers,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
@@ -57,10 +59,10 @@ export class OrdersClient {
       throw this.unavailable(error);
     }
     if (status === 401) throw refusal(body);
-    if (status !== 200 || !isOrderList(body)) {
+    if (status !== 200 || !isSummary(body)) {
       throw this.unavailable(new Error(`orders-service answered ${status} with an unusable body`));
     }
-    return body.map(({ id, totalCents }) => ({ id, totalCents }));
+    return { orderCount: body.orderCount, totalCents: body.totalCents };
   }
 
   private unavailable(cause: unknown): ApiError {
@@ -79,16 +81,13 @@ function refusal(body: unknown): ApiError {
   });
 }
 
-function isOrderList(body: unknown): body is RemoteOrder[] {
+function isSummary(body: unknown): body is OrdersSummary {
+  const summary = body as Partial<OrdersSummary> | null;
+  const count = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
   return (
-    Array.isArray(body) &&
-    body.every(
-      (order: Partial<RemoteOrder> | null) =>
-        typeof order === 'object' &&
-        order !== null &&
-        typeof order.id === 'string' &&
-        Number.isSafeInteger(order.totalCents) &&
-        (order.totalCents as number) >= 0,
-    )
+    typeof summary === 'object' &&
+    summary !== null &&
+    count(summary.orderCount) &&
+    count(summary.totalCents)
   );
 }

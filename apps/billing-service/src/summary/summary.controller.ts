@@ -14,7 +14,7 @@ export class SummaryController {
 
   @Get('summary')
   @ApiOperation({
-    summary: "The caller's order count and total, from orders-service",
+    summary: "The caller's order count and total, from orders-service's aggregate",
     description:
       'Strict: 503 `unavailable` while revocation news may be stale, or while orders-service ' +
       'is down or slower than ORDERS_TIMEOUT_MS. A 401 from orders-service is passed through ' +

@@ -7,15 +7,12 @@ export class SummaryService {
   constructor(private readonly orders: OrdersClient) {}
 
   /**
-   * Computed from orders-service on every request, asked with the caller's own token:
-   * billing keeps no copy that could drift, and can only ever see what the caller may see.
+   * Asked of orders-service on every request, with the caller's own token: billing keeps no
+   * copy that could drift, and can only ever see what the caller may see. orders-service
+   * aggregates in SQL, so the cost does not grow with the number of orders.
    */
   async summarize(userId: string, accessToken: string, requestId?: string): Promise<SummaryDto> {
-    const orders = await this.orders.listOrders(accessToken, requestId);
-    return {
-      userId,
-      orderCount: orders.length,
-      totalCents: orders.reduce((sum, order) => sum + order.totalCents, 0),
-    };
+    const { orderCount, totalCents } = await this.orders.summary(accessToken, requestId);
+    return { userId, orderCount, totalCents };
   }
 }

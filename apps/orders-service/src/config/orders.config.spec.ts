@@ -19,6 +19,19 @@ describe('loadOrdersConfig', () => {
     expect(config.http.port).toBe(3002);
     expect(config.guard).toMatchObject({ audience: 'orders-service', strict: false });
     expect(config.catalog).toEqual({ url: 'http://127.0.0.1:3001', timeoutMs: 2000 });
+    expect(config.orderRateLimit).toEqual({ points: 30, windowSeconds: 60 });
+    expect(config.redisUrl).toBeUndefined();
+  });
+
+  it('takes the order rate limit from ORDERS_RATE_LIMIT and ORDERS_RATE_WINDOW, and Redis from REDIS_URL', () => {
+    const config = loadOrdersConfig({
+      DATABASE_URL,
+      ORDERS_RATE_LIMIT: '5',
+      ORDERS_RATE_WINDOW: '10',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(config.orderRateLimit).toEqual({ points: 5, windowSeconds: 10 });
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
   });
 
   it('drops trailing slashes from CATALOG_URL so paths join cleanly', () => {
@@ -36,6 +49,8 @@ describe('loadOrdersConfig', () => {
     ['CATALOG_TIMEOUT_MS', 'soon'],
     ['CATALOG_TIMEOUT_MS', '10'],
     ['AUTH_STRICT', 'maybe'],
+    ['ORDERS_RATE_LIMIT', '0'],
+    ['ORDERS_RATE_WINDOW', 'a minute'],
   ])('names %s when it is %p', (name, value) => {
     const problems = problemsOf({ DATABASE_URL, [name]: value });
     expect(problems).toHaveLength(1);

@@ -12,6 +12,10 @@ export interface OrdersConfig {
   guard: AuthGuardModuleOptions;
   /** Where products are priced: catalog-service's base URL and how long to wait for it. */
   catalog: { url: string; timeoutMs: number };
+  /** Orders one user may place per window, counted in Redis (shared by replicas) when configured. */
+  orderRateLimit: { points: number; windowSeconds: number };
+  /** The Redis of the revocation feed, also holding the shared order counters; none: in-process. */
+  redisUrl?: string;
 }
 
 /** Reads and validates every variable at once; throws a ConfigError naming each bad one. */
@@ -29,6 +33,12 @@ export function loadOrdersConfig(env: Record<string, string | undefined>): Order
       // Short: a client waiting on an order should hear "try again" rather than hang.
       timeoutMs: read.int('CATALOG_TIMEOUT_MS', { default: 2000, min: 100, max: 30_000 }),
     },
+    // One account placed 3,000 orders in 11 s: creation is bounded per user.
+    orderRateLimit: {
+      points: read.int('ORDERS_RATE_LIMIT', { default: 30, min: 1, max: 100_000 }),
+      windowSeconds: read.int('ORDERS_RATE_WINDOW', { default: 60, min: 1, max: 86_400 }),
+    },
+    redisUrl: typeof guard.revocation?.redis === 'string' ? guard.revocation.redis : undefined,
   };
   read.done();
   return config;

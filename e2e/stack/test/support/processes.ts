@@ -37,10 +37,10 @@ export function stillRunning(processes: ProcessInfo[]): ProcessInfo[] {
   return processes.filter((p) => now.get(p.pid) === p.args);
 }
 
-/** True when something accepts connections on 127.0.0.1:`port`. */
-export function listening(port: number): Promise<boolean> {
+/** True when something accepts connections on `host`:`port` (127.0.0.1 unless told). */
+export function listening(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = net.connect(port, host);
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);

@@ -98,11 +98,18 @@ describe('ApiExceptionFilter', () => {
     expect(answer(error)).toEqual({ status: statusCode, body: { code, message }, headers: {} });
   });
 
-  it('keeps a short message for other 4xx framework errors', () => {
-    const error = errorWith({ statusCode: 400 }, `Body is not valid JSON ${'x'.repeat(500)}`);
-    const sent = answer(error);
-    expect(sent.body).toMatchObject({ code: 'validation_failed' });
-    expect((sent.body as { message: string }).message.length).toBeLessThanOrEqual(200);
+  it('never echoes the text of a framework error, which may quote the URL or the body', () => {
+    const error = errorWith({ statusCode: 400 }, `Unexpected token in "{"password": "hunter2"`);
+    expect(answer(error).body).toEqual({
+      code: 'validation_failed',
+      message: 'Malformed request',
+      details: [{ field: '(request)', problems: ['Malformed request'] }],
+    });
+    const badUrl = errorWith({ statusCode: 400, code: 'FST_ERR_BAD_URL' }, "'/x%E0' is not valid");
+    expect(JSON.stringify(answer(badUrl).body)).not.toContain('/x%E0');
+    const tooLong = errorWith({ statusCode: 414, code: 'FST_ERR_MAX_PARAM_LENGTH' }, "'/o/999'");
+    expect(answer(tooLong)).toMatchObject({ status: 414, body: { code: 'validation_failed' } });
+    expect(JSON.stringify(answer(tooLong).body)).not.toContain('999');
   });
 
   it.each([

@@ -3,6 +3,7 @@ import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiError, ERROR_CODES } from './api-error';
 import type { ErrorBody, ErrorCode } from './api-error';
+import { frameworkAnswer } from './framework-errors';
 
 const KNOWN_CODES = new Set<string>(ERROR_CODES);
 
@@ -92,12 +93,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       return { status: exception.getStatus(), body: fromHttpException(exception), headers: {} };
     }
-    const status = (exception as { statusCode?: unknown })?.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      // Errors Fastify raises before routing: body too large, bad JSON, unknown content type.
-      const code = CODE_BY_STATUS[status] ?? 'validation_failed';
-      return { status, body: { code, message: clientMessage(exception, code) }, headers: {} };
-    }
+    // Errors Fastify raises before routing: body too large, bad JSON, unknown content type.
+    const framework = frameworkAnswer(exception);
+    if (framework) return { ...framework, headers: {} };
     if (isDependencyUnavailable(exception)) {
       return {
         status: 503,
@@ -131,17 +129,6 @@ function fromHttpException(exception: HttpException): ErrorBody {
   const code: ErrorCode =
     CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'validation_failed');
   return { code, message: status === 404 ? 'Not found' : exception.message };
-}
-
-function clientMessage(exception: unknown, code: ErrorCode): string {
-  switch (code) {
-    case 'payload_too_large':
-      return 'Request body is too large';
-    case 'unsupported_media_type':
-      return 'Send the body as application/json';
-    default:
-      return exception instanceof Error ? exception.message.slice(0, 200) : 'Bad request';
-  }
 }
 
 function describe(exception: unknown): Record<string, unknown> {

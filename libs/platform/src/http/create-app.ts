@@ -1,17 +1,18 @@
 import { Logger } from '@nestjs/common';
 import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { HttpConfig } from '../config/common-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { installDrainGuard, startDraining } from './drain';
+import { createFastifyAdapter } from './fastify-adapter';
+import { installJsonBodyParser } from './json-body';
 import { installJsonOnly } from './json-only';
 import { buildOpenApiDocument } from './openapi';
 import type { ServiceDescription } from './openapi';
-import { installRequestContext, requestIdFrom } from './request-context';
+import { installRequestContext } from './request-context';
 import { ServiceLogger } from './service-logger';
 import { createValidationPipe } from './validation';
 
@@ -46,23 +47,9 @@ export function createLogger(http: Pick<HttpConfig, 'logFormat' | 'logLevel'>, n
   });
 }
 
-export function createFastifyAdapter(http: HttpConfig): FastifyAdapter {
-  return new FastifyAdapter({
-    bodyLimit: http.bodyLimitBytes,
-    trustProxy: http.trustProxy === false ? false : http.trustProxy,
-    // Our own hook answers requests that arrive while draining, in the {code, message} envelope.
-    return503OnClosing: false,
-    routerOptions: { maxParamLength: 256 },
-    // Requests that never finish must not pin a connection (slowloris).
-    requestTimeout: 30_000,
-    genReqId: (request: { headers: Record<string, unknown> }) =>
-      requestIdFrom(request.headers['x-request-id']),
-  });
-}
-
 /**
- * Applies the conventions every service shares: the error envelope, validation,
- * security headers, CSRF protection for browsers, request metrics and OpenAPI at /docs.
+ * Applies the conventions every service shares: the error envelope, validation (JSON
+ * bodies of bounded depth), security headers, CSRF protection for browsers, request metrics and OpenAPI at /docs.
  * Used by `main.ts` and by e2e tests, so tests exercise the same pipeline as production.
  */
 export function configureApp(
@@ -72,6 +59,7 @@ export function configureApp(
 ): void {
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
+  installJsonBodyParser(app, http.bodyLimitBytes);
   app.useSecurityHeaders({
     // Served over plain http in development: upgrading subresources would break /docs there;
     // behind TLS the gateway sets HSTS.

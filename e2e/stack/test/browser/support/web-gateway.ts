@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { Upstreams } from '../../support/gateway';
 import { ROOT, eventually, freePort } from '../../support/service-process';
 import type { Stack } from '../../support/stack';
 
@@ -21,18 +22,24 @@ export class WebGateway {
     return `http://localhost:${this.port}`;
   }
 
-  static async start(stack: Stack): Promise<WebGateway> {
-    const port = await freePort();
+  static start(stack: Stack): Promise<WebGateway> {
     const at = (service: { port: number }) => `127.0.0.1:${service.port}`;
+    return WebGateway.startWith({
+      AUTH_UPSTREAM: at(stack.auth),
+      CATALOG_UPSTREAM: at(stack.catalog),
+      ORDERS_UPSTREAM: at(stack.orders),
+      BILLING_UPSTREAM: at(stack.billing),
+    });
+  }
+
+  /** In front of any upstreams (a fake one, say), with extra settings (`GATEWAY_*`). */
+  static async startWith(
+    upstreams: Upstreams,
+    env: Record<string, string> = {},
+  ): Promise<WebGateway> {
+    const port = await freePort();
     const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'gateway.mjs')], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        GATEWAY_PORT: String(port),
-        AUTH_UPSTREAM: at(stack.auth),
-        CATALOG_UPSTREAM: at(stack.catalog),
-        ORDERS_UPSTREAM: at(stack.orders),
-        BILLING_UPSTREAM: at(stack.billing),
-      },
+      env: { PATH: process.env.PATH ?? '', ...upstreams, ...env, GATEWAY_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const gateway = new WebGateway(child, port);

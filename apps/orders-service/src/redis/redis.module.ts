@@ -1,0 +1,58 @@
+import { Global, Inject, Logger, Module } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { ORDERS_CONFIG } from '../config/orders.config';
+import type { OrdersConfig } from '../config/orders.config';
+
+/** The shared ioredis client, or null when REDIS_URL is not configured. */
+export const ORDERS_REDIS = Symbol('ORDERS_REDIS');
+
+/**
+ * Commands fail fast while Redis is unreachable (no offline queue, one retry), so the order
+ * rate limit falls back to this process at once instead of stalling orders; ioredis
+ * reconnects in the background.
+ */
+export function createRedis(url: string): Redis {
+  const redis = new Redis(url, {
+    connectionName: 'orders-service',
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    commandTimeout: 1000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+  const logger = new Logger('Redis');
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (!down) logger.warn(`Redis unavailable: ${error.message}`);
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger.log('Redis connection restored');
+    down = false;
+  });
+  return redis;
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: ORDERS_REDIS,
+      inject: [ORDERS_CONFIG],
+      useFactory: (config: OrdersConfig) => (config.redisUrl ? createRedis(config.redisUrl) : null),
+    },
+  ],
+  exports: [ORDERS_REDIS],
+})
+export class RedisModule implements OnApplicationShutdown {
+  constructor(@Inject(ORDERS_REDIS) private readonly redis: Redis | null) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.redis) return;
+    // QUIT only on a live connection; otherwise stop reconnecting at once.
+    if (this.redis.status === 'ready')
+      await this.redis.quit().catch(() => this.redis?.disconnect());
+    else this.redis.disconnect();
+  }
+}
