@@ -4,7 +4,11 @@ import { RedisServer } from './support/redis-server';
 import { me, refusedBy } from './support/revocation';
 import { Stack } from './support/stack';
 
-const ACL = { authPassword: 'auth-service pw 0123456789', guardPassword: 'guard pw 0123456789' };
+const ACL = {
+  authPassword: 'auth-service pw 0123456789',
+  guardPassword: 'guard pw 0123456789',
+  ordersPassword: 'orders pw 0123456789',
+};
 const STREAM = 'hybrid-auth:auth:revocations';
 
 /** The error Redis answers a command with, or 'OK' when it runs. */
@@ -85,6 +89,22 @@ describe('Redis ACL users of the compose file', () => {
     expect(await outcome(auth.config('SET', 'appendonly', 'yes'))).toBe('NOPERM');
   });
 
+  it('lets the orders user read the stream and count orders, in its own keys only', async () => {
+    const orders = connect('orders', ACL.ordersPassword);
+    // rate-limiter-flexible's script, as orders-service runs it.
+    const incr = `redis.call('set', KEYS[1], 0, 'EX', ARGV[2], 'NX')
+      local consumed = redis.call('incrby', KEYS[1], ARGV[1])
+      return {consumed, redis.call('pttl', KEYS[1])}`;
+    const counter = 'hybrid-auth:orders:order-rate:user-1';
+    expect(await outcome(orders.eval(incr, 1, counter, 1, 60))).toBe('OK');
+    expect(await outcome(orders.multi().get(counter).pttl(counter).exec())).toBe('OK');
+    expect(await outcome(orders.xrange(STREAM, '-', '+'))).toBe('OK');
+    expect(await outcome(orders.xadd(STREAM, '*', 'v', '2'))).toBe('NOPERM');
+    expect(await outcome(orders.set(`${STREAM}:epoch`, 'x'))).toBe('NOPERM');
+    expect(await outcome(orders.eval(incr, 1, `${STREAM}:epoch`, 1, 60))).toBe('NOPERM');
+    expect(await outcome(orders.del('hybrid-auth:auth:login-failures:ip:10.0.0.1'))).toBe('NOPERM');
+  });
+
   describe('the services connected as those users', () => {
     let stack: Stack;
     beforeAll(async () => {
@@ -92,7 +112,10 @@ describe('Redis ACL users of the compose file', () => {
       stack = await Stack.create({
         redisUrl: guardUrl,
         stream: 'auth:revocations',
-        env: { auth: { REDIS_URL: redis.urlFor('auth-service', ACL.authPassword) } },
+        env: {
+          auth: { REDIS_URL: redis.urlFor('auth-service', ACL.authPassword) },
+          orders: { REDIS_URL: redis.urlFor('orders', ACL.ordersPassword) },
+        },
       });
     }, 90_000);
     afterAll(() => stack?.stop());
@@ -102,6 +125,22 @@ describe('Redis ACL users of the compose file', () => {
       expect((await me(stack.billing, s.accessToken)).status).toBe(200);
       await call(`${stack.auth.url}/auth/logout`, { method: 'POST', token: s.accessToken });
       await refusedBy(stack.downstream, s.accessToken, 'session_revoked');
+    });
+
+    it('place orders counted in Redis by the orders user, and nobody is refused a command', async () => {
+      const s = await signUp(stack.auth.url);
+      const products = await call<{ id: string }[]>(`${stack.catalog.url}/catalog/products`);
+      const order = await call(`${stack.orders.url}/orders`, {
+        token: s.accessToken,
+        body: { productId: products.body[0].id, quantity: 1 },
+      });
+      expect(order.status).toBe(201);
+      const counter = `hybrid-auth:orders:order-rate:${s.user.id}`;
+      expect(await connect('orders', ACL.ordersPassword).get(counter)).toBe('1');
+      const denied = [stack.auth, ...stack.downstream].flatMap((service) =>
+        service.logs.filter((line) => /NOPERM|NOAUTH|WRONGPASS/.test(line)),
+      );
+      expect(denied).toEqual([]);
     });
   });
 });

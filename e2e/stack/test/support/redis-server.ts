@@ -9,6 +9,7 @@ import { ROOT, eventually, freePort } from './service-process';
 export interface RedisAcl {
   authPassword: string;
   guardPassword: string;
+  ordersPassword: string;
   prefix?: string;
   stream?: string;
 }
@@ -60,6 +61,7 @@ export class RedisServer {
             PATH: process.env.PATH ?? '',
             REDIS_AUTH_PASSWORD: this.acl.authPassword,
             REDIS_GUARD_PASSWORD: this.acl.guardPassword,
+            REDIS_ORDERS_PASSWORD: this.acl.ordersPassword,
             REDIS_ACL_FILE: path.join(this.dir, 'users.acl'),
             ...(this.acl.prefix ? { AUTH_REDIS_PREFIX: this.acl.prefix } : {}),
             ...(this.acl.stream ? { AUTH_REVOCATION_STREAM: this.acl.stream } : {}),
