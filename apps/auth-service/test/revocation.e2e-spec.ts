@@ -2,7 +2,7 @@ import type { RevocationFeed } from '@hybrid-auth/auth-guard';
 import { Redis } from 'ioredis';
 import { bearer, PASSWORD, REDIS_URL, signUpAndLogin, startAuthApp, uniqueEmail } from './harness';
 import type { AuthTestApp } from './harness';
-import { eventually, followFeed, verdict } from './revocation-feed';
+import { eventually, followFeed, streamKeys, verdict } from './revocation-feed';
 
 describe('revocation events reach the stream every guard follows', () => {
   let t: AuthTestApp;
@@ -164,12 +164,26 @@ describe('revocation events reach the stream every guard follows', () => {
     });
   });
 
+  it('still publishes a logout when published marks were pre-set for the next outbox ids', async () => {
+    const s = await signUpAndLogin(t);
+    const [{ last }] = await t.dataSource.query(
+      'SELECT coalesce(max(id), 0)::text AS last FROM revocation_events',
+    );
+    const redis = new Redis(REDIS_URL);
+    const { published } = streamKeys(t);
+    for (let id = Number(last) + 1; id <= Number(last) + 20; id += 1)
+      await redis.set(published(String(id)), id % 2 === 0 ? '1' : '0-1', 'EX', 600);
+    await redis.quit();
+    await t.http().post('/auth/logout').set(bearer(s.accessToken)).expect(204);
+    await eventually(() => verdict(feed, s.user.id, s.sessionId) === 'session_revoked');
+  });
+
   it('republishes the window when Redis lost its data, so a guard starting afterwards knows old revocations', async () => {
     const s = await signUpAndLogin(t);
     await t.http().post('/auth/logout').set(bearer(s.accessToken)).expect(204);
     await eventually(() => verdict(feed, s.user.id, s.sessionId) === 'session_revoked');
     const redis = new Redis(REDIS_URL);
-    const stream = t.config.revocationStream;
+    const { stream } = streamKeys(t);
     const keys = await redis.keys(`${stream}*`);
     await redis.del(...keys);
     await redis.quit();

@@ -3,6 +3,7 @@ import type { PublicJwk } from './keys/jwk';
 import type { RevocationFeedOptions } from './revocation/revocation-feed';
 import { DEFAULTS, MAX_CLOCK_LEEWAY_SECONDS } from './constants';
 import { accessCookieName, hasCookiePrefix } from './verification/token-extractor';
+import { REDIS_PREFIX_PATTERN } from './revocation/protocol';
 
 export interface AuthGuardModuleOptions {
   /** The `iss` every token must carry. */
@@ -90,6 +91,12 @@ export function normalizeOptions(options: AuthGuardModuleOptions): NormalizedOpt
   if (options.strict && !options.revocation) problems.push('strict needs a revocation feed');
   if (options.revocation && !options.revocation.redis && !options.revocation.fallback) {
     problems.push('revocation needs redis, a fallback, or both');
+  }
+  const prefix = options.revocation?.keyPrefix;
+  if (prefix !== undefined && !REDIS_PREFIX_PATTERN.test(prefix)) {
+    problems.push(
+      'revocation.keyPrefix must be one segment of letters, digits, _ . - ending in ":"',
+    );
   }
   if (problems.length > 0) {
     throw new Error(`Invalid AuthGuardModule options: ${problems.join('; ')}`);

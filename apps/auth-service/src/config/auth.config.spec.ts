@@ -44,6 +44,7 @@ describe('loadAuthConfig', () => {
         registerWindowSeconds: 600,
       },
       revocationStream: 'auth:revocations',
+      redisPrefix: 'hybrid-auth:',
     });
     expect(config.http.port).toBe(3000);
     expect(config.audiences).toEqual([
@@ -164,6 +165,17 @@ describe('loadAuthConfig', () => {
       loadAuthConfig({ ...BASE, AUTH_SECRETS_KEY: key.toString('base64url') }).secretsKey,
     ).toEqual(key);
     expect(loadAuthConfig(BASE).secretsKey).toBeUndefined();
+  });
+
+  it.each(['prod', 'a:b:', 'prod*:', 'my app:'])(
+    'refuses AUTH_REDIS_PREFIX=%s (one segment ending in ":", no glob characters)',
+    (prefix) => {
+      expect(problemsOf({ AUTH_REDIS_PREFIX: prefix }).join()).toMatch(/AUTH_REDIS_PREFIX/);
+    },
+  );
+
+  it('reads AUTH_REDIS_PREFIX', () => {
+    expect(loadAuthConfig({ ...BASE, AUTH_REDIS_PREFIX: 'staging:' }).redisPrefix).toBe('staging:');
   });
 
   it('refuses the same name for the access and the refresh cookie', () => {

@@ -1,4 +1,10 @@
-import { SECURE_PREFIX, accessCookieName, hasCookiePrefix } from '@hybrid-auth/auth-guard';
+import {
+  DEFAULT_REDIS_PREFIX,
+  REDIS_PREFIX_PATTERN,
+  SECURE_PREFIX,
+  accessCookieName,
+  hasCookiePrefix,
+} from '@hybrid-auth/auth-guard';
 import { EnvReader, readHttpConfig } from '@hybrid-auth/platform';
 import type { HttpConfig } from '@hybrid-auth/platform';
 import { SECRETS_KEY_BYTES } from '../tokens/secret-box';
@@ -50,6 +56,8 @@ export interface AuthConfig {
     registerWindowSeconds: number;
   };
   revocationStream: string;
+  /** Starts every Redis key of this deployment (stream, epoch, marks, login counters). */
+  redisPrefix: string;
   /**
    * Bearer secret of `GET /auth/internal/revocations`, the snapshot guards read while the
    * Redis stream cannot answer; the route answers 404 without it.
@@ -143,8 +151,12 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
     },
     requestThrottle: readRequestThrottle(read),
     revocationStream: read.string('AUTH_REVOCATION_STREAM', 'auth:revocations'),
+    redisPrefix: read.string('AUTH_REDIS_PREFIX', DEFAULT_REDIS_PREFIX),
     revocationsSecret,
   };
+  if (!REDIS_PREFIX_PATTERN.test(config.redisPrefix)) {
+    read.fail('AUTH_REDIS_PREFIX must be letters, digits, _ . - ending in ":" (e.g. hybrid-auth:)');
+  }
   if (production && !config.cookies.secure) {
     read.fail('AUTH_COOKIE_SECURE=false is for plain-http development; refusing in production');
   }

@@ -7,6 +7,8 @@ export interface StackOptions {
   redisUrl?: string;
   /** Extra variables per service (e.g. { billing: { AUTH_STRICT_BUDGET_MS: '1000' } }). */
   env?: Partial<Record<'auth' | 'catalog' | 'orders' | 'billing', Record<string, string>>>;
+  /** AUTH_REVOCATION_STREAM of every service (a random one of the stack's own by default). */
+  stream?: string;
   /** Databases to reuse (restarts); created when absent. */
   databases?: { auth: TestDatabase; catalog: TestDatabase; orders: TestDatabase };
 }
@@ -42,7 +44,7 @@ export class Stack {
       freePort(),
       freePort(),
     ]);
-    const stream = `test:${randomBytes(4).toString('hex')}:revocations`;
+    const stream = options.stream ?? `test:${randomBytes(4).toString('hex')}:revocations`;
     const common: Record<string, string> = {
       AUTH_ISSUER: ISSUER,
       AUTH_REVOCATION_STREAM: stream,

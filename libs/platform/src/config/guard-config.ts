@@ -1,4 +1,8 @@
-import { hasCookiePrefix } from '@hybrid-auth/auth-guard';
+import {
+  DEFAULT_REDIS_PREFIX,
+  REDIS_PREFIX_PATTERN,
+  hasCookiePrefix,
+} from '@hybrid-auth/auth-guard';
 import type { AuthGuardModuleOptions } from '@hybrid-auth/auth-guard';
 import type { EnvReader } from './env-reader';
 
@@ -8,7 +12,8 @@ import type { EnvReader } from './env-reader';
  * (AUTH_ACCESS_TOKEN_TTL, as configured on auth-service), the clock leeway, the access
  * cookie name, the JWKS refresh interval, for strict services the staleness budget, and
  * the snapshot fallback (AUTH_REVOCATIONS_SECRET, AUTH_REVOCATIONS_URL) used while the
- * Redis stream cannot answer, or instead of it without Redis.
+ * Redis stream cannot answer, or instead of it without Redis, and the deployment's Redis key
+ * prefix (AUTH_REDIS_PREFIX, the same as auth-service's).
  */
 export function readGuardConfig(
   read: EnvReader,
@@ -36,6 +41,9 @@ export function readGuardConfig(
       }
     : undefined;
   refusePlainHttp(read, { AUTH_JWKS_URL: jwksUrl, AUTH_REVOCATIONS_URL: fallback?.url });
+  const keyPrefix = read.string('AUTH_REDIS_PREFIX', DEFAULT_REDIS_PREFIX);
+  if (!REDIS_PREFIX_PATTERN.test(keyPrefix))
+    read.fail('AUTH_REDIS_PREFIX must be letters, digits, _ . - ending in ":" (e.g. hybrid-auth:)');
   if (strict && !redisUrl && !fallback)
     read.fail(
       'REDIS_URL (or AUTH_REVOCATIONS_SECRET) is required by a strict service (AUTH_STRICT=true)',
@@ -69,6 +77,7 @@ export function readGuardConfig(
             redis: redisUrl,
             fallback,
             streamKey: read.string('AUTH_REVOCATION_STREAM', 'auth:revocations'),
+            keyPrefix,
             strictBudgetMs: read.int('AUTH_STRICT_BUDGET_MS', {
               default: 10_000,
               min: 100,
