@@ -1,4 +1,4 @@
-import { EnvReader, readHttpConfig } from '@hybrid-auth/platform';
+import { EnvReader, readDatabaseUrl, readHttpConfig } from '@hybrid-auth/platform';
 import type { HttpConfig } from '@hybrid-auth/platform';
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
@@ -81,7 +81,7 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
   const config: AuthConfig = {
     http: readHttpConfig(read, 3000),
     production,
-    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl: readDatabaseUrl(read),
     redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
     issuer: read.string('AUTH_ISSUER', 'hybrid-auth'),
     audiences: [...new Set([...audiences, ownAudience])],
