@@ -60,11 +60,16 @@ done
 phase "stack healthy"
 compose ps
 
-echo "image sizes:"
+# The services' images hold the stand-in node base: what the app adds is the difference.
+mb() { echo $(($(docker image inspect -f '{{.Size}}' "$1") / 1000000)); }
+echo "image sizes (the app's own layers beyond node:22-bookworm-slim, $(mb node:22-bookworm-slim) MB here):"
 for id in $(docker ps -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME"); do
   docker inspect -f '{{.Config.Image}}' "$id"
 done | sort -u | while read -r image; do
-  printf '  %-40s %s MB\n' "$image" $(($(docker image inspect -f '{{.Size}}' "$image") / 1000000))
+  case $image in
+    *-service*) printf '  %-36s %4s MB (app: %s MB)\n' "$image" "$(mb "$image")" $(($(mb "$image") - $(mb node:22-bookworm-slim))) ;;
+    *) printf '  %-36s %4s MB (CI stand-in)\n' "$image" "$(mb "$image")" ;;
+  esac
 done
 
 phase "flow, isolation and browser smoke run"

@@ -30,11 +30,13 @@ engine_save_host() {
 }
 
 engine_start() {
+  ENGINE_STARTED=""
   if docker info >/dev/null 2>&1; then
-    echo "using the Docker engine that is already running"
+    echo "using the Docker engine that is already running (left running afterwards)"
     return 0
   fi
   engine_save_host
+  ENGINE_STARTED=1
   # Its own process group, so that engine_stop ends dockerd and the containerd it started.
   setsid dockerd >"$ENGINE_LOG" 2>&1 </dev/null &
   echo $! >"$ENGINE_PIDFILE"
@@ -55,8 +57,9 @@ _engine_clean_iptables() {
   return 0
 }
 
+# Stops the engine only if engine_start started it.
 engine_stop() {
-  [ -f "$ENGINE_PIDFILE" ] || return 0
+  [ -n "${ENGINE_STARTED:-}" ] && [ -f "$ENGINE_PIDFILE" ] || return 0
   local pid
   pid=$(cat "$ENGINE_PIDFILE")
   if kill -0 "$pid" 2>/dev/null; then
