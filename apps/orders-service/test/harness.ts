@@ -1,10 +1,7 @@
-import { Test } from '@nestjs/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { TestTokenSigner } from '@hybrid-auth/auth-guard/testing';
 import { createTestDatabase } from '@hybrid-auth/database/testing';
 import type { TestDatabase } from '@hybrid-auth/database/testing';
-import { configureApp, createFastifyAdapter } from '@hybrid-auth/platform';
-import request from 'supertest';
+import { startGuardedTestApp } from '@hybrid-auth/platform/testing';
+import type { GuardedTestApp } from '@hybrid-auth/platform/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { loadOrdersConfig } from '../src/config/orders.config';
@@ -18,63 +15,24 @@ export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 // PostgreSQL and Redis on two cores next to other suites: 5 s is too tight under load.
 jest.setTimeout(30_000);
 
-export interface OrdersTestApp {
-  app: NestFastifyApplication;
-  config: OrdersConfig;
+/** The app, its fresh database (dropped by `close()`) and a signer for its tokens. */
+export type OrdersTestApp = GuardedTestApp<OrdersConfig> & {
   db: TestDatabase;
   dataSource: DataSource;
-  /** Mints tokens the app accepts (its public key is the app's only verification key). */
-  signer: TestTokenSigner;
-  http: () => ReturnType<typeof request>;
-  /** Closes the app and drops its database. */
-  close(): Promise<void>;
-}
+};
 
-/**
- * Boots the real AppModule on Fastify with the pipeline of main.ts, against a fresh
- * PostgreSQL database. There is no auth-service in these tests: the guard gets the
- * signer's public key instead of a JWKS URL, everything else comes from `env` as in production.
- */
+/** The real AppModule (see startGuardedTestApp) against a fresh PostgreSQL database. */
 export async function startOrdersApp(env: Record<string, string> = {}): Promise<OrdersTestApp> {
   const db = await createTestDatabase('orders');
-  const signer = new TestTokenSigner(ISSUER, AUDIENCE);
-  try {
-    const loaded = loadOrdersConfig({
-      DATABASE_URL: db.url,
-      AUTH_ISSUER: ISSUER,
-      LOG_LEVEL: 'error',
-      ...env,
-    });
-    const config: OrdersConfig = {
-      ...loaded,
-      guard: { ...loaded.guard, jwksUrl: undefined, keys: signer.jwks },
-    };
-    const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.register(config)],
-    }).compile();
-    const app = moduleRef.createNestApplication<NestFastifyApplication>(
-      createFastifyAdapter(config.http),
-      { logger: ['error'] },
-    );
-    configureApp(app, config.http, { name: AUDIENCE, description: 'test', version: 'test' });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    return {
-      app,
-      config,
-      db,
-      dataSource: app.get(DataSource),
-      signer,
-      http: () => request(app.getHttpServer()),
-      async close() {
-        await app.close();
-        await db.drop();
-      },
-    };
-  } catch (error) {
-    await db.drop();
-    throw error;
-  }
+  const started = await startGuardedTestApp({
+    audience: AUDIENCE,
+    issuer: ISSUER,
+    load: loadOrdersConfig,
+    module: (config) => AppModule.register(config),
+    env: { DATABASE_URL: db.url, ...env },
+    release: () => db.drop(),
+  });
+  return { ...started, db, dataSource: started.app.get(DataSource) };
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
