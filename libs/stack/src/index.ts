@@ -18,6 +18,7 @@ export type { NodeProcessOptions } from './processes/node-process';
 export { redisServerBinary, startRedisServer } from './redis';
 export type { RedisServer } from './redis';
 export { EMBEDDED_POSTGRES_CLI } from './postgres/cli-path';
+export { rootDataDir } from './postgres/embedded';
 export { gatewayRoutes, nginxLocations, routeFor } from './gateway/routes';
 export type { GatewayRoute } from './gateway/routes';
 export { REPO_ROOT } from './repo';
