@@ -25,7 +25,7 @@ function environment(extra: Record<string, string>): Record<string, string | und
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   // Other suites sign up from 127.0.0.1 into the same Redis counter meanwhile.
-  return { ...env, SKIP_BUILD: 'true', AUTH_REGISTER_MAX_PER_IP: '100000', ...extra };
+  return { ...env, AUTH_REGISTER_MAX_PER_IP: '100000', ...extra };
 }
 
 /** What a new user does first: sign up, call every service, order something. */
@@ -89,11 +89,39 @@ async function expectLoopbackOnly(output: string): Promise<void> {
   }
 }
 
+/**
+ * A supervisor one can trust: catalog-service's process is killed (kill -9), and it is started
+ * again while auth-service answers throughout.
+ */
+async function expectCrashedServiceRestarted(run: NpmStart): Promise<void> {
+  const catalog = () =>
+    run.tree().find((p) => p.args.includes('apps/catalog-service/dist/main.js'));
+  const killed = catalog()!;
+  process.kill(killed.pid, 'SIGKILL');
+  let authAnswers = 0;
+  let authFailures = 0;
+  await eventually(async () => {
+    const auth = await call('http://127.0.0.1:3000/health/live').catch(() => undefined);
+    if (auth?.status === 200) authAnswers += 1;
+    else authFailures += 1;
+    const back = await call('http://127.0.0.1:3001/health/ready').catch(() => undefined);
+    return back?.status === 200 && catalog()?.pid !== killed.pid;
+  }, 60_000);
+  expect({ authAnswers: authAnswers > 0, authFailures }).toEqual({
+    authAnswers: true,
+    authFailures: 0,
+  });
+  expect(run.output).toMatch(/catalog stopped: starting it again in \d+ ms/);
+  // And it serves as before (its database, its keys from auth-service).
+  await useTheStack();
+}
+
 /** Starts the script, waits for its table, uses the stack, interrupts it; returns what it started. */
 async function runOnce(
   label: string,
   env: Record<string, string | undefined>,
   interrupt: 'group' | 'script',
+  meanwhile: (run: NpmStart) => Promise<void> = async () => undefined,
 ): Promise<{ run: NpmStart; ports: number[]; started: ProcessInfo[] }> {
   for (const port of PORTS)
     expect({ port, busy: await listening(port) }).toEqual({ port, busy: false });
@@ -109,6 +137,7 @@ async function runOnce(
     await useTheStack();
     await expectSnapshotFeedWired(run.output);
     await expectLoopbackOnly(run.output);
+    await meanwhile(run);
     const started = run.tree();
     run.interrupt(interrupt);
     let timer: NodeJS.Timeout | undefined;
@@ -145,7 +174,7 @@ async function expectNothingLeft({
 }
 
 describe('npm start', () => {
-  it('runs the stack on the PostgreSQL and Redis it is given, and stops every process on Ctrl-C', async () => {
+  it('runs the stack on the PostgreSQL and Redis it is given, restarts a killed service, and stops every process on Ctrl-C', async () => {
     await dropStartDatabases();
     const stream = `test:${randomBytes(4).toString('hex')}:revocations`;
     try {
@@ -154,7 +183,12 @@ describe('npm start', () => {
         REDIS_URL: MACHINE_REDIS,
         AUTH_REVOCATION_STREAM: stream,
       });
-      const outcome = await runOnce('DATABASE_URL and REDIS_URL', env, 'group');
+      const outcome = await runOnce(
+        'DATABASE_URL and REDIS_URL',
+        env,
+        'group',
+        expectCrashedServiceRestarted,
+      );
       expect(outcome.ports).toEqual(PORTS);
       await expectNothingLeft(outcome);
     } finally {

@@ -6,17 +6,14 @@ import {
   Logger,
   createConcurrently,
 } from 'concurrently';
-import type { CloseEvent, Command } from 'concurrently';
-import { Subject } from 'rxjs';
-import { Backoff, DEFAULT_BACKOFF } from './backoff';
-import type { BackoffPolicy } from './backoff';
+import { RestartWithBackoff } from './restart-with-backoff';
 
 /**
  * Runs the stack's processes side by side with concurrently (maintained, already used here:
  * prefixed output, signals passed on, whole process trees killed with tree-kill). Its own
  * restart option is not used: it restarts only on a non-zero exit code and its exponential
  * delay never stops growing nor starts over, so a service killed ten times in a day would wait
- * 17 minutes. RestartWithBackoff below is a concurrently flow controller (its public extension
+ * 17 minutes. RestartWithBackoff (restart-with-backoff.ts) is a concurrently flow controller (its public extension
  * point) that restarts any exit, except while stopping, with Docker's capped backoff.
  */
 
@@ -35,53 +32,6 @@ export interface Supervision {
   /** Settles once every process has exited for good. */
   finished: Promise<void>;
   commands: Command[];
-}
-
-export class RestartWithBackoff {
-  private stopping = false;
-  private readonly pending = new Map<Command, { timer: NodeJS.Timeout; event: CloseEvent }>();
-  private readonly closes = new Map<Command, Subject<CloseEvent>>();
-
-  constructor(
-    private readonly onRestart: (command: Command, delayMs: number) => void,
-    private readonly policy: BackoffPolicy = DEFAULT_BACKOFF,
-  ) {}
-
-  handle(commands: Command[]) {
-    return {
-      commands: commands.map((command) => {
-        const backoff = new Backoff(this.policy);
-        const close = new Subject<CloseEvent>();
-        this.closes.set(command, close);
-        command.stateChange.subscribe((state) => state === 'started' && backoff.started());
-        command.close.subscribe((event) => {
-          if (this.stopping) return close.next(event);
-          const delayMs = backoff.nextDelay();
-          this.onRestart(command, delayMs);
-          const timer = setTimeout(() => {
-            this.pending.delete(command);
-            command.start();
-          }, delayMs);
-          this.pending.set(command, { timer, event });
-        });
-        // The later controllers and the result see an exit only once it is final.
-        return new Proxy(command, {
-          get: (target, prop) => (prop === 'close' ? close : Reflect.get(target, prop)),
-        });
-      }),
-      onFinish: () => this.pending.forEach(({ timer }) => clearTimeout(timer)),
-    };
-  }
-
-  /** No more restarts; a process waiting for one counts as exited now. */
-  stop(): void {
-    this.stopping = true;
-    for (const [command, { timer, event }] of this.pending) {
-      clearTimeout(timer);
-      this.closes.get(command)?.next(event);
-    }
-    this.pending.clear();
-  }
 }
 
 /**
