@@ -6,6 +6,7 @@ import {
   Logger,
   createConcurrently,
 } from 'concurrently';
+import type { Command } from 'concurrently';
 import { RestartWithBackoff } from './restart-with-backoff';
 
 /**
