@@ -8,7 +8,7 @@ import type { EmbeddedPostgres } from '../postgres/embedded';
 
 async function main(): Promise<void> {
   const [dataDir, port] = process.argv.slice(2);
-  let server: EmbeddedPostgres | undefined;
+  let server: EmbeddedPostgres | undefined = undefined;
   let stopping: Promise<unknown> | undefined;
   const stop = () => {
     // stop() never settles when PostgreSQL already died on its own: bounded, then exit anyway.
