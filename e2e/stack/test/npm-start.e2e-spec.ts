@@ -2,6 +2,7 @@ import { dropDatabase, withDatabase } from '@hybrid-auth/database';
 import { TEST_SERVER_URL } from '@hybrid-auth/database/testing';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { call, signUp } from './support/client';
 import { NpmStart } from './support/npm-start';
@@ -174,6 +175,21 @@ async function expectNothingLeft({
 }
 
 describe('npm start', () => {
+  it('refuses to start with one line saying what to do when a port is taken, and no stack trace', async () => {
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(3002, '127.0.0.1', resolve));
+    try {
+      const run = new NpmStart(environment({}));
+      const code = await run.exited;
+      expect({ code, lines: run.output.trim().split('\n') }).toEqual({
+        code: 1,
+        lines: [expect.stringMatching(/^npm start failed: port 3002 .*: stop what listens there/)],
+      });
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
   it('runs the stack on the PostgreSQL and Redis it is given, restarts a killed service, and stops every process on Ctrl-C', async () => {
     await dropStartDatabases();
     const stream = `test:${randomBytes(4).toString('hex')}:revocations`;

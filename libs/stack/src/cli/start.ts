@@ -4,6 +4,8 @@
 // and everything this run started with them (an embedded PostgreSQL, a local redis-server).
 // Uses DATABASE_URL / REDIS_URL when given; see infra.ts otherwise. The services listen on
 // 127.0.0.1 only; so does the gateway unless GATEWAY_HOST asks for more.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { StartError, oneLine } from '../failure';
 import { freePortFrom, portFree } from '../ports';
 import { REPO_ROOT } from '../repo';
@@ -42,6 +44,15 @@ class Startup {
   }
 }
 
+function checkBuilt(): void {
+  const missing = STACK_PROCESSES.filter((p) => !existsSync(path.join(REPO_ROOT, p.main)));
+  if (missing.length > 0) {
+    throw new StartError(
+      `${missing.map((p) => p.main).join(', ')} not built: run npm ci, then npm start (it builds first)`,
+    );
+  }
+}
+
 async function checkPorts(): Promise<void> {
   for (const s of SERVICES) {
     if (!(await portFree(s.port))) {
@@ -71,8 +82,12 @@ function announceWhenReady(urls: StackUrls, infra: Infra): void {
   });
 }
 
+/** What this run started, stopped on a fatal error too. */
+let startup: Startup | undefined;
+
 async function main(): Promise<void> {
-  const startup = new Startup();
+  startup = new Startup();
+  checkBuilt();
   await checkPorts();
   startup.infra = await startInfra(process.env);
   const infra = startup.infra;
@@ -100,9 +115,10 @@ async function main(): Promise<void> {
 
 // Whatever fails, the person running it gets one line saying what to do, not a stack trace
 // (DEBUG=stack shows it); a library's unhandled 'error' event lands here too.
-const fatal = (error: unknown) => {
+const fatal = async (error: unknown) => {
   process.stderr.write(`npm start failed: ${oneLine(error)}\n`);
   if (process.env.DEBUG === 'stack') process.stderr.write(`${String((error as Error)?.stack)}\n`);
+  await startup?.infra?.stop().catch(() => undefined);
   process.exit(1);
 };
 process.on('uncaughtException', fatal);
