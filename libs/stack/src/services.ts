@@ -25,6 +25,8 @@ export interface StackProcess {
   port: number;
   /** The variable the process reads its port from. */
   portVariable: string;
+  /** Command-line arguments after `main`, for a process configured by flags (a mail catcher). */
+  args?: (urls: StackUrls) => string[];
   /** The database it owns under npm start (DATABASE_URL points there); none when absent. */
   database?: string;
   /** Polled until it answers 2xx: the process is up. */
@@ -116,7 +118,12 @@ export const GATEWAY: StackProcess = {
     ),
 };
 
-/** Everything `npm start` supervises, in start order. */
+/**
+ * Everything `npm start` supervises, in start order. A helper process (a mail catcher, say)
+ * is one more entry: its Node entry point (`main`, e.g. a package's bin under node_modules),
+ * port, health URL, `args` or `env` built from the others' URLs, and whatever the services
+ * need to reach it added to their `env`.
+ */
 export const STACK_PROCESSES: readonly StackProcess[] = [...SERVICES, GATEWAY];
 
 /** The service named `name`; throws for an unknown one (a typo in a test, say). */

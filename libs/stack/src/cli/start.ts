@@ -63,6 +63,10 @@ async function checkPorts(): Promise<void> {
   }
 }
 
+/** `exec` with each word single-quoted: the process keeps the pid concurrently knows. */
+const shellCommand = (words: string[]) =>
+  `exec ${words.map((w) => `'${w.replaceAll("'", "'\\''")}'`).join(' ')}`;
+
 /** An explicit GATEWAY_PORT is kept (and fails loudly when taken); the default moves aside. */
 async function gatewayPort(env: NodeJS.ProcessEnv): Promise<number> {
   if (env.GATEWAY_PORT) return Number(env.GATEWAY_PORT);
@@ -99,7 +103,7 @@ async function main(): Promise<void> {
   const supervision = supervise(
     STACK_PROCESSES.map((p, i) => ({
       name: p.name,
-      command: `exec "${process.execPath}" "${p.main}"`,
+      command: shellCommand([process.execPath, p.main, ...(p.args?.(urls) ?? [])]),
       env: environments.get(p)!,
       cwd: REPO_ROOT,
       prefixColor: COLORS[i % COLORS.length],

@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 /** Methods whose requests carry no body: one sent anyway could be read as a second request. */
 export const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE']);
 
-/** The `{ code, message }` body of every answer the gateway gives itself (API.md). */
+/** The `{ code, message }` body of every answer the gateway gives itself (docs/api.md). */
 export const errorBody = (code: string, message: string) => JSON.stringify({ code, message });
 
 /** True when a request declares a body: Transfer-Encoding of any kind, or a length above 0. */

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../repo';
-import type { StackProcess } from '../services';
+import type { StackProcess, StackUrls } from '../services';
 import { StopWaiting, answers, eventually, sleep } from '../wait';
 
 export interface NodeProcessOptions {
@@ -15,6 +15,8 @@ export interface NodeProcessOptions {
   /** Its whole environment: nothing of the caller's leaks in but PATH and HOME. */
   env: NodeJS.ProcessEnv;
   nodeArgs?: string[];
+  /** Arguments after the script. */
+  args?: string[];
   /** Output is also appended to this file. */
   logFile?: string;
 }
@@ -33,13 +35,14 @@ export class NodeProcess {
 
   constructor(readonly options: NodeProcessOptions) {}
 
-  /** A process of the stack list on `port`, with `env` (its port variable is set here). */
-  static of(process: StackProcess, port: number, env: NodeJS.ProcessEnv): NodeProcess {
+  /** A process of the stack list on its port in `urls`, with `env` (see processEnv). */
+  static of(process: StackProcess, urls: StackUrls, env: NodeJS.ProcessEnv): NodeProcess {
     return new NodeProcess({
       name: process.title,
       script: process.main,
-      port,
-      env: { ...env, [process.portVariable]: String(port) },
+      args: process.args?.(urls),
+      port: Number(new URL(urls[process.name]).port),
+      env,
     });
   }
 
@@ -68,7 +71,11 @@ export class NodeProcess {
     const { options } = this;
     const child = spawn(
       process.execPath,
-      [...(options.nodeArgs ?? []), path.resolve(REPO_ROOT, options.script)],
+      [
+        ...(options.nodeArgs ?? []),
+        path.resolve(REPO_ROOT, options.script),
+        ...(options.args ?? []),
+      ],
       {
         cwd: REPO_ROOT,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
