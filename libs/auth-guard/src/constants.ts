@@ -26,5 +26,5 @@ export const DEFAULTS = {
   strictBudgetMs: 10_000,
 } as const;
 
-/** Upper bound on the leeway any verifier may allow (API.md: at most 60 s). */
+/** Upper bound on the leeway any verifier may allow (docs/api.md: at most 60 s). */
 export const MAX_CLOCK_LEEWAY_SECONDS = 60;

@@ -7,6 +7,8 @@ export type { ErrorBody, ErrorCode } from './http/api-error';
 export { ApiExceptionFilter, isDependencyUnavailable } from './http/api-exception.filter';
 export { createValidationPipe } from './http/validation';
 export { ApiAuthenticated, ApiErrors } from './http/api-docs';
+export { apiContractProblems, parseApiContract, TOKEN_ERRORS } from './http/api-contract';
+export type { ApiContract, ContractRoute, RouteAccess } from './http/api-contract';
 export { configureApp, createLogger, runService, REDACTED_FIELDS } from './http/create-app';
 export { createFastifyAdapter, PlatformFastifyAdapter } from './http/fastify-adapter';
 export { exceedsJsonDepth, MAX_JSON_DEPTH } from './http/json-body';

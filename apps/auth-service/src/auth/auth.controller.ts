@@ -129,6 +129,7 @@ export class AuthController {
   @ApiNoContentResponse({
     description: '`all`: every session of the caller ends; `others`: all but this one.',
   })
+  @ApiErrors({ 400: ['validation_failed'] })
   async logoutAll(
     @CurrentUser() user: AuthUser,
     @Body() dto: LogoutAllDto,

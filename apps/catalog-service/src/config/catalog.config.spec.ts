@@ -14,7 +14,7 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 }
 
 describe('loadCatalogConfig', () => {
-  it('applies the defaults of API.md: port 3001, audience catalog-service, JWKS on auth-service', () => {
+  it('applies the defaults of docs/api.md: port 3001, audience catalog-service, JWKS on auth-service', () => {
     const config = loadCatalogConfig({ DATABASE_URL });
     expect(config.http.port).toBe(3001);
     expect(config.databaseUrl).toBe(DATABASE_URL);

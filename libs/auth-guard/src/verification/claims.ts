@@ -15,7 +15,7 @@ const isNumericDate = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0;
 const isId = (value: unknown): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= 64;
-/** `sub` and `sid` are UUIDs (API.md); anything else never came from auth-service. */
+/** `sub` and `sid` are UUIDs (docs/api.md); anything else never came from auth-service. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 

@@ -2,7 +2,7 @@ import type { AuthGuardModuleOptions } from '@hybrid-auth/auth-guard';
 import type { EnvReader } from './env-reader';
 
 /**
- * The guard settings of a downstream service, from the variables of API.md:
+ * The guard settings of a downstream service, from the variables of docs/api.md:
  * AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWKS_URL, REDIS_URL, plus the longest token lifetime
  * (AUTH_ACCESS_TOKEN_TTL, as configured on auth-service), the clock leeway, the access
  * cookie name, the JWKS refresh interval, for strict services the staleness budget, and

@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 
 /**
- * The closed set of error codes clients may see (API.md). Transport-level codes
+ * The closed set of error codes clients may see (docs/api.md). Transport-level codes
  * (`payload_too_large`, `unsupported_media_type`, `internal_error`) cover what the
  * framework itself rejects before a handler runs.
  */

@@ -47,7 +47,7 @@ export function isDependencyUnavailable(error: unknown): boolean {
 }
 
 /**
- * Turns every error into the `{ code, message }` envelope of API.md. Client mistakes keep
+ * Turns every error into the `{ code, message }` envelope of docs/api.md. Client mistakes keep
  * their 4xx status; a dependency being down becomes 503 `unavailable`; anything else is a
  * 500 `internal_error` whose cause goes to the log, never to the client.
  */

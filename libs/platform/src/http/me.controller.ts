@@ -12,7 +12,7 @@ export class MeDto {
 }
 
 /**
- * `GET /<prefix>/me` (API.md): who the caller is, from the verified access token alone, with no
+ * `GET /<prefix>/me` (docs/api.md): who the caller is, from the verified access token alone, with no
  * database and no network. Every downstream service mounts one under its own prefix.
  */
 export function MeController(prefix: string): Type<unknown> {
