@@ -4,25 +4,23 @@ import { AppModule } from '../src/app.module';
 import { loadCatalogConfig } from '../src/config/catalog.config';
 import type { CatalogConfig } from '../src/config/catalog.config';
 
+export { TEST_ISSUER as ISSUER, TEST_REDIS_URL as REDIS_URL } from '@hybrid-auth/platform/testing';
 export const AUDIENCE = 'catalog-service';
-export const ISSUER = 'http://auth.test';
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-// Every e2e suite imports this file. Suites boot apps (some two at once) against the shared
-// PostgreSQL and Redis on two cores next to other suites: 5 s is too tight under load.
+// Apps boot against the shared PostgreSQL and Redis on two busy cores: 5 s is too tight.
 jest.setTimeout(30_000);
 
 export type CatalogTestApp = GuardedDatabaseApp<CatalogConfig>;
 
-/** The real AppModule with a test guard config, on a fresh database (see startGuardedTestApp). */
-export function startCatalogApp(env: Record<string, string> = {}): Promise<CatalogTestApp> {
-  return startGuardedDatabaseApp({
+/** The real AppModule with a test guard config on a fresh database (startGuardedTestApp). */
+export const startCatalogApp = (env: Record<string, string> = {}): Promise<CatalogTestApp> =>
+  startGuardedDatabaseApp({
     audience: AUDIENCE,
-    issuer: ISSUER,
     load: loadCatalogConfig,
-    module: (config) => AppModule.register(config),
+    module,
     env,
   });
-}
+
+const module = (config: CatalogConfig) => AppModule.register(config);
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

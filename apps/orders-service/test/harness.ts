@@ -4,25 +4,23 @@ import { AppModule } from '../src/app.module';
 import { loadOrdersConfig } from '../src/config/orders.config';
 import type { OrdersConfig } from '../src/config/orders.config';
 
+export { TEST_ISSUER as ISSUER, TEST_REDIS_URL as REDIS_URL } from '@hybrid-auth/platform/testing';
 export const AUDIENCE = 'orders-service';
-export const ISSUER = 'http://auth.test';
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-// Every e2e suite imports this file. Suites boot apps (some two at once) against the shared
-// PostgreSQL and Redis on two cores next to other suites: 5 s is too tight under load.
+// Apps boot against the shared PostgreSQL and Redis on two busy cores: 5 s is too tight.
 jest.setTimeout(30_000);
 
 export type OrdersTestApp = GuardedDatabaseApp<OrdersConfig>;
 
-/** The real AppModule with a test guard config, on a fresh database (see startGuardedTestApp). */
-export function startOrdersApp(env: Record<string, string> = {}): Promise<OrdersTestApp> {
-  return startGuardedDatabaseApp({
+/** The real AppModule with a test guard config on a fresh database (startGuardedTestApp). */
+export const startOrdersApp = (env: Record<string, string> = {}): Promise<OrdersTestApp> =>
+  startGuardedDatabaseApp({
     audience: AUDIENCE,
-    issuer: ISSUER,
     load: loadOrdersConfig,
-    module: (config) => AppModule.register(config),
+    module,
     env,
   });
-}
+
+const module = (config: OrdersConfig) => AppModule.register(config);
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

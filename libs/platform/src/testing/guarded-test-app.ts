@@ -8,6 +8,11 @@ import type { HttpConfig } from '../config/common-config';
 import { configureApp } from '../http/create-app';
 import { createFastifyAdapter } from '../http/fastify-adapter';
 
+/** The issuer of the tokens a test signer mints (no auth-service in these tests). */
+export const TEST_ISSUER = 'http://auth.test';
+/** The machine's Redis, which tests share (each with keys of its own). */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 /** The config shape every guarded service shares. */
 export interface GuardedConfig {
   http: HttpConfig;
@@ -17,7 +22,8 @@ export interface GuardedConfig {
 export interface GuardedTestAppOptions<C extends GuardedConfig> {
   /** The service's audience (its name): tokens minted by `signer` are for it. */
   audience: string;
-  issuer: string;
+  /** TEST_ISSUER unless given. */
+  issuer?: string;
   /** The service's own config loader, as main.ts calls it. */
   load: (env: Record<string, string | undefined>) => C;
   /** Its root module for a config (`(config) => AppModule.register(config)`). */
@@ -47,10 +53,11 @@ export async function startGuardedTestApp<C extends GuardedConfig>(
   options: GuardedTestAppOptions<C>,
 ): Promise<GuardedTestApp<C>> {
   const release = options.release ?? (async () => undefined);
-  const signer = new TestTokenSigner(options.issuer, options.audience);
+  const issuer = options.issuer ?? TEST_ISSUER;
+  const signer = new TestTokenSigner(issuer, options.audience);
   try {
     const loaded = options.load({
-      AUTH_ISSUER: options.issuer,
+      AUTH_ISSUER: issuer,
       LOG_LEVEL: 'error',
       ...options.env,
     });
