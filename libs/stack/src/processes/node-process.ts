@@ -3,7 +3,6 @@ import type { ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../repo';
-import type { StackProcess, StackUrls } from '../services';
 import { StopWaiting, answers, eventually, sleep } from '../wait';
 
 export interface NodeProcessOptions {
@@ -34,17 +33,6 @@ export class NodeProcess {
   private child: ChildProcess | undefined;
 
   constructor(readonly options: NodeProcessOptions) {}
-
-  /** A process of the stack list on its port in `urls`, with `env` (see processEnv). */
-  static of(process: StackProcess, urls: StackUrls, env: NodeJS.ProcessEnv): NodeProcess {
-    return new NodeProcess({
-      name: process.title,
-      script: process.main,
-      args: process.args?.(urls),
-      port: Number(new URL(urls[process.name]).port),
-      env,
-    });
-  }
 
   get name(): string {
     return this.options.name;
