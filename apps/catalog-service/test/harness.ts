@@ -17,10 +17,10 @@ export const startCatalogApp = (env: Record<string, string> = {}): Promise<Catal
   startGuardedDatabaseApp({
     audience: AUDIENCE,
     load: loadCatalogConfig,
-    module,
+    module: appModule,
     env,
   });
 
-const module = (config: CatalogConfig) => AppModule.register(config);
+const appModule = (config: CatalogConfig) => AppModule.register(config);
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -17,10 +17,10 @@ export const startOrdersApp = (env: Record<string, string> = {}): Promise<Orders
   startGuardedDatabaseApp({
     audience: AUDIENCE,
     load: loadOrdersConfig,
-    module,
+    module: appModule,
     env,
   });
 
-const module = (config: OrdersConfig) => AppModule.register(config);
+const appModule = (config: OrdersConfig) => AppModule.register(config);
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -190,7 +190,7 @@ describe('npm start', () => {
     }
   });
 
-  it('runs the stack on the PostgreSQL and Redis it is given, restarts a killed service, and stops every process on Ctrl-C', async () => {
+  it('runs the stack on the PostgreSQL and Redis it is given, restarts a killed service, and stops every process on an interrupt to the script alone', async () => {
     await dropStartDatabases();
     const stream = `test:${randomBytes(4).toString('hex')}:revocations`;
     try {
@@ -202,7 +202,7 @@ describe('npm start', () => {
       const outcome = await runOnce(
         'DATABASE_URL and REDIS_URL',
         env,
-        'group',
+        'script',
         expectCrashedServiceRestarted,
       );
       expect(outcome.ports).toEqual(PORTS);
@@ -212,7 +212,7 @@ describe('npm start', () => {
     }
   }, 240_000);
 
-  it('starts an embedded PostgreSQL and a local redis-server without them, and stops both on an interrupt to the script alone', async () => {
+  it('starts an embedded PostgreSQL and a local redis-server without them, and stops both on Ctrl-C (the whole process group, PostgreSQL included)', async () => {
     const dataDir = path.join(ROOT, '.data/postgres');
     // A developer's own embedded database is kept; one made by this test is removed.
     const fresh = !existsSync(dataDir);
@@ -220,7 +220,7 @@ describe('npm start', () => {
       const outcome = await runOnce(
         'embedded PostgreSQL, local redis-server',
         environment({}),
-        'script',
+        'group',
       );
       const [pgPort, redisPort] = outcome.ports.slice(PORTS.length);
       expect(pgPort).not.toBe(5432);

