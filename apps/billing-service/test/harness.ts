@@ -1,3 +1,4 @@
+import { TestTokenSigner } from '@hybrid-auth/auth-guard/testing';
 import { startGuardedTestApp } from '@hybrid-auth/platform/testing';
 import type { GuardedTestApp } from '@hybrid-auth/platform/testing';
 import { AppModule } from '../src/app.module';
@@ -26,14 +27,16 @@ export async function startBillingApp(
   env: Record<string, string> = {},
   options: { heartbeats?: boolean } = {},
 ): Promise<BillingTestApp> {
-  const relay = await new TestRelay().init();
+  const signer = new TestTokenSigner(ISSUER, AUDIENCE);
+  const relay = await new TestRelay(signer).init();
   if (options.heartbeats !== false) await relay.startHeartbeats();
   const started = await startGuardedTestApp({
     audience: AUDIENCE,
     issuer: ISSUER,
+    signer,
     load: loadBillingConfig,
     module: (config) => AppModule.register(config),
-    env: { REDIS_URL, AUTH_REVOCATION_STREAM: relay.keys.stream, ...env },
+    env: { REDIS_URL, AUTH_REVOCATION_STREAM: relay.streamKey, ...env },
     release: () => relay.close(),
   });
   return { ...started, relay };

@@ -1,5 +1,6 @@
 import { startGuardedDatabaseApp } from '@hybrid-auth/database/testing';
 import type { GuardedDatabaseApp } from '@hybrid-auth/database/testing';
+import type { TestTokenSigner } from '@hybrid-auth/auth-guard/testing';
 import { AppModule } from '../src/app.module';
 import { loadCatalogConfig } from '../src/config/catalog.config';
 import type { CatalogConfig } from '../src/config/catalog.config';
@@ -13,12 +14,16 @@ jest.setTimeout(30_000);
 export type CatalogTestApp = GuardedDatabaseApp<CatalogConfig>;
 
 /** The real AppModule with a test guard config on a fresh database (startGuardedTestApp). */
-export const startCatalogApp = (env: Record<string, string> = {}): Promise<CatalogTestApp> =>
+export const startCatalogApp = (
+  env: Record<string, string> = {},
+  signer?: TestTokenSigner,
+): Promise<CatalogTestApp> =>
   startGuardedDatabaseApp({
     audience: AUDIENCE,
     load: loadCatalogConfig,
     module: appModule,
     env,
+    signer,
   });
 
 const appModule = (config: CatalogConfig) => AppModule.register(config);

@@ -1,3 +1,4 @@
+import { STACK_PROCESSES } from './services';
 import type { StackProcess, StackUrls } from './services';
 
 /** Base URLs on the loopback interface for the given ports (name → port). */
@@ -33,6 +34,7 @@ export interface ProcessEnvOptions {
 /**
  * A process's environment: common values, then its wiring defaults (AUTH_JWKS_URL,
  * CATALOG_URL…), then the overrides, then its port and database, which the run decides.
+ * Another process's secrets (AUTH_SECRETS_KEY) are taken out, wherever they came from.
  */
 export function processEnv(process: StackProcess, options: ProcessEnvOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
@@ -43,5 +45,8 @@ export function processEnv(process: StackProcess, options: ProcessEnvOptions): N
   };
   delete env.DATABASE_URL;
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  for (const other of STACK_PROCESSES) {
+    for (const name of other.secrets ?? []) if (!process.secrets?.includes(name)) delete env[name];
+  }
   return env;
 }

@@ -39,6 +39,12 @@ describe('the stack list', () => {
     });
   });
 
+  it('gives auth-service’s secrets to auth-service alone', () => {
+    const common = { AUTH_SECRETS_KEY: 'k'.repeat(43) };
+    const seen = STACK_PROCESSES.filter((p) => processEnv(p, { urls, common }).AUTH_SECRETS_KEY);
+    expect(seen.map((p) => p.name)).toEqual(['auth']);
+  });
+
   it('points the gateway at every service with a route', () => {
     expect(processEnv(GATEWAY, { urls })).toEqual({
       AUTH_UPSTREAM: '127.0.0.1:4000',

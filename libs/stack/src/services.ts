@@ -33,6 +33,8 @@ export interface StackProcess {
   health: string;
   /** Gateway routes to this process, and the variable (host:port) that overrides its upstream. */
   routes?: { upstreamVariable: string; paths: Route[] };
+  /** Variables only this process may see (taken out of every other process's environment). */
+  secrets?: string[];
   /** Environment defaults that wire it to the others; the caller's own values win. */
   env(urls: StackUrls): Record<string, string>;
   /** npm start prints its OpenAPI page. */
@@ -49,6 +51,8 @@ export const AUTH: StackProcess = {
   portVariable: 'PORT',
   database: 'hybrid_auth',
   health: '/health/ready',
+  // It encrypts the keys auth-service keeps in its database: no other service needs it.
+  secrets: ['AUTH_SECRETS_KEY'],
   routes: {
     upstreamVariable: 'AUTH_UPSTREAM',
     paths: [{ prefix: '/auth/' }, { prefix: '/.well-known/' }],

@@ -24,6 +24,8 @@ export interface GuardedTestAppOptions<C extends GuardedConfig> {
   audience: string;
   /** TEST_ISSUER unless given. */
   issuer?: string;
+  /** Mints the tokens the app accepts: one for `audience` and `issuer` unless given. */
+  signer?: TestTokenSigner;
   /** The service's own config loader, as main.ts calls it. */
   load: (env: Record<string, string | undefined>) => C;
   /** Its root module for a config (`(config) => AppModule.register(config)`). */
@@ -54,7 +56,7 @@ export async function startGuardedTestApp<C extends GuardedConfig>(
 ): Promise<GuardedTestApp<C>> {
   const release = options.release ?? (async () => undefined);
   const issuer = options.issuer ?? TEST_ISSUER;
-  const signer = new TestTokenSigner(issuer, options.audience);
+  const signer = options.signer ?? new TestTokenSigner(issuer, options.audience);
   try {
     const loaded = options.load({
       AUTH_ISSUER: issuer,

@@ -3,6 +3,7 @@ import { loopbackUrls, processEnv, withDatabase } from '../environment';
 import { GATEWAY, STACK_PROCESSES } from '../services';
 import type { StackProcess, StackUrls } from '../services';
 import type { Infra } from './infra';
+import { secretsKey } from './secrets-key';
 
 /**
  * What `npm start` adds to the stack list's wiring: settings for a developer's machine, each
@@ -10,6 +11,8 @@ import type { Infra } from './infra';
  */
 function localDefaults(): Record<string, string> {
   return {
+    // The services reach each other over loopback http, which production mode would refuse.
+    AUTH_ALLOW_INSECURE_HTTP: 'true',
     LOG_FORMAT: 'pretty',
     // Plain http on localhost: browsers would drop Secure cookies on other hosts.
     AUTH_COOKIE_SECURE: 'false',
@@ -34,7 +37,8 @@ export function runEnvironments(
   infra: Infra,
   env: NodeJS.ProcessEnv,
 ): Map<StackProcess, NodeJS.ProcessEnv> {
-  const common = localDefaults();
+  // AUTH_SECRETS_KEY reaches auth-service alone (see `secrets` in the stack list).
+  const common = { ...localDefaults(), AUTH_SECRETS_KEY: secretsKey(env) };
   const overrides: NodeJS.ProcessEnv = { ...env };
   delete overrides.REDIS_URL;
   if (infra.redisUrl) overrides.REDIS_URL = infra.redisUrl;
