@@ -1,5 +1,5 @@
 #!/bin/sh
-# Starts redis-server with two users (and the default user off), written from the environment
+# Starts redis-server with three users (and the default user off), written from the environment
 # at every start, so no password is ever part of the repository or an image:
 #
 #   auth-service  REDIS_AUTH_PASSWORD   read-write on this deployment's keys (AUTH_REDIS_PREFIX*):
@@ -11,6 +11,15 @@
 #
 # Passwords are stored as SHA-256 hashes. Arguments are passed on to redis-server.
 set -eu
+
+# Each password may come from a file instead (<NAME>_FILE, a Docker secret).
+for name in REDIS_AUTH_PASSWORD REDIS_GUARD_PASSWORD REDIS_ORDERS_PASSWORD; do
+  eval "file=\${${name}_FILE:-}"
+  if [ -n "$file" ]; then
+    value=$(cat "$file")
+    export "$name=$value"
+  fi
+done
 
 : "${REDIS_AUTH_PASSWORD:?REDIS_AUTH_PASSWORD is required}"
 : "${REDIS_GUARD_PASSWORD:?REDIS_GUARD_PASSWORD is required}"

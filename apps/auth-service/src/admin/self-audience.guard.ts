@@ -13,7 +13,7 @@ import type { AuthConfig } from '../config/auth.config';
  * for explicitly (`audience: "auth-service"` on login or refresh) and no other service
  * accepts it. Runs after the global guards, which have verified the token and the role.
  *
- * A wrong audience is `401 invalid_token`, as API.md lists it ("wrong … aud"), not
+ * A wrong audience is `401 invalid_token`, as docs/api.md lists it ("wrong … aud"), not
  * `403 forbidden`: the caller may well be allowed, with the right token.
  */
 @Injectable()

@@ -210,14 +210,15 @@ describe('loadAuthConfig', () => {
     const KEY = { AUTH_SECRETS_KEY: Buffer.alloc(32, 5).toString('base64url') };
     const PROD = { NODE_ENV: 'production', ...KEY };
 
-    it('refuses to start with neither AUTH_SECRETS_KEY nor AUTH_SIGNING_KEYS_FILE', () => {
-      const problems = problemsOf({ NODE_ENV: 'production' });
-      expect(problems.join('\n')).toMatch(
-        /AUTH_SECRETS_KEY \(or AUTH_SIGNING_KEYS_FILE\) is required/,
-      );
-      expect(loadAuthConfig({ ...BASE, NODE_ENV: 'production', ...KEY }).secretsKey).toBeDefined();
+    it('refuses to start when a generated key would be stored in clear', () => {
+      const required = /AUTH_SECRETS_KEY is required in production/;
+      expect(problemsOf({ NODE_ENV: 'production' }).join('\n')).toMatch(required);
+      // A key file covers the signing key, not the refresh-token key.
       const withFile = { NODE_ENV: 'production', AUTH_SIGNING_KEYS_FILE: '/run/keys.json' };
-      expect(loadAuthConfig({ ...BASE, ...withFile }).production).toBe(true);
+      expect(problemsOf(withFile).join('\n')).toMatch(required);
+      expect(loadAuthConfig({ ...BASE, NODE_ENV: 'production', ...KEY }).secretsKey).toBeDefined();
+      const refreshKey = { AUTH_REFRESH_TOKEN_KEY: Buffer.alloc(32, 7).toString('base64url') };
+      expect(loadAuthConfig({ ...BASE, ...withFile, ...refreshKey }).production).toBe(true);
     });
 
     it('refuses AUTH_COOKIE_SECURE=false', () => {

@@ -5,7 +5,7 @@ import {
   accessCookieName,
   hasCookiePrefix,
 } from '@hybrid-auth/auth-guard';
-import { EnvReader, readHttpConfig } from '@hybrid-auth/platform';
+import { EnvReader, readDatabaseUrl, readHttpConfig, readRedisUrl } from '@hybrid-auth/platform';
 import type { HttpConfig } from '@hybrid-auth/platform';
 import { SECRETS_KEY_BYTES } from '../tokens/secret-box';
 
@@ -89,10 +89,14 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
   }
   const secretsKey = readSecretsKey(read);
   const signingKeysFile = read.optionalString('AUTH_SIGNING_KEYS_FILE');
-  if (production && !signingKeysFile && !secretsKey) {
+  // In production nothing auth-service generates may sit in clear in its database: the
+  // signing key needs a key file or AUTH_SECRETS_KEY, the refresh-token key its own variable
+  // or AUTH_SECRETS_KEY.
+  if (production && !secretsKey && (!signingKeysFile || !refreshTokenKey)) {
     read.fail(
-      'AUTH_SECRETS_KEY (or AUTH_SIGNING_KEYS_FILE) is required in production: without either, ' +
-        'the generated signing key would be stored in clear in the database',
+      'AUTH_SECRETS_KEY is required in production (unless both AUTH_SIGNING_KEYS_FILE and ' +
+        'AUTH_REFRESH_TOKEN_KEY are set): without it, a generated key would be stored in clear ' +
+        'in the database',
     );
   }
   const adminEmail = read.optionalString('AUTH_BOOTSTRAP_ADMIN_EMAIL');
@@ -119,8 +123,8 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
   const config: AuthConfig = {
     http: readHttpConfig(read, 3000),
     production,
-    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
-    redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
+    databaseUrl: readDatabaseUrl(read),
+    redisUrl: readRedisUrl(read),
     issuer: read.string('AUTH_ISSUER', 'hybrid-auth'),
     audiences: [...new Set([...audiences, ownAudience])],
     ownAudience,

@@ -4,6 +4,7 @@ import {
   hasCookiePrefix,
 } from '@hybrid-auth/auth-guard';
 import type { AuthGuardModuleOptions } from '@hybrid-auth/auth-guard';
+import { readRedisUrl } from './database-config';
 import type { EnvReader } from './env-reader';
 
 /**
@@ -19,7 +20,7 @@ export function readGuardConfig(
   read: EnvReader,
   defaults: { audience: string; strict?: boolean },
 ): AuthGuardModuleOptions {
-  const redisUrl = read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']);
+  const redisUrl = readRedisUrl(read);
   const strict = read.bool('AUTH_STRICT', defaults.strict ?? false);
   const jwksUrl = read.url(
     'AUTH_JWKS_URL',
