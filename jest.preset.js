@@ -34,7 +34,10 @@ module.exports = {
   // Tests run against library sources, so a change in a lib needs no rebuild to be tested.
   moduleNameMapper: {
     '^@hybrid-auth/([a-z-]+)/testing$': path.join(__dirname, 'libs/$1/src/testing/index.ts'),
-    '^@hybrid-auth/(auth-guard|platform|database)$': path.join(__dirname, 'libs/$1/src/index.ts'),
+    '^@hybrid-auth/(auth-guard|platform|database|stack)$': path.join(
+      __dirname,
+      'libs/$1/src/index.ts',
+    ),
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };

@@ -83,7 +83,11 @@ export default {
       if (match[2] && match[2] !== '/testing') {
         context.report({ node, message: `Deep import "${spec}": use the package's entry point` });
       }
-      if (match[2] === '/testing' && !/\.(spec|e2e-spec)\.ts$|\/test\//.test(file)) {
+      // Tests, and a lib's own ./testing entry (test helpers built on another lib's), may.
+      if (
+        match[2] === '/testing' &&
+        !/\.(spec|e2e-spec)\.ts$|\/test\/|\/src\/testing\//.test(file)
+      ) {
         context.report({ node, message: `"${spec}" is for tests only` });
       }
       const problems = target !== source ? violations(source, target) : [];

@@ -1,80 +1,26 @@
-import { Test } from '@nestjs/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { TestTokenSigner } from '@hybrid-auth/auth-guard/testing';
-import { createTestDatabase } from '@hybrid-auth/database/testing';
-import type { TestDatabase } from '@hybrid-auth/database/testing';
-import { configureApp, createFastifyAdapter } from '@hybrid-auth/platform';
-import request from 'supertest';
-import { DataSource } from 'typeorm';
+import { startGuardedDatabaseApp } from '@hybrid-auth/database/testing';
+import type { GuardedDatabaseApp } from '@hybrid-auth/database/testing';
 import { AppModule } from '../src/app.module';
 import { loadOrdersConfig } from '../src/config/orders.config';
 import type { OrdersConfig } from '../src/config/orders.config';
 
+export { TEST_ISSUER as ISSUER, TEST_REDIS_URL as REDIS_URL } from '@hybrid-auth/platform/testing';
 export const AUDIENCE = 'orders-service';
-export const ISSUER = 'http://auth.test';
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-// Every e2e suite imports this file. Suites boot apps (some two at once) against the shared
-// PostgreSQL and Redis on two cores next to other suites: 5 s is too tight under load.
+// Apps boot against the shared PostgreSQL and Redis on two busy cores: 5 s is too tight.
 jest.setTimeout(30_000);
 
-export interface OrdersTestApp {
-  app: NestFastifyApplication;
-  config: OrdersConfig;
-  db: TestDatabase;
-  dataSource: DataSource;
-  /** Mints tokens the app accepts (its public key is the app's only verification key). */
-  signer: TestTokenSigner;
-  http: () => ReturnType<typeof request>;
-  /** Closes the app and drops its database. */
-  close(): Promise<void>;
-}
+export type OrdersTestApp = GuardedDatabaseApp<OrdersConfig>;
 
-/**
- * Boots the real AppModule on Fastify with the pipeline of main.ts, against a fresh
- * PostgreSQL database. There is no auth-service in these tests: the guard gets the
- * signer's public key instead of a JWKS URL, everything else comes from `env` as in production.
- */
-export async function startOrdersApp(env: Record<string, string> = {}): Promise<OrdersTestApp> {
-  const db = await createTestDatabase('orders');
-  const signer = new TestTokenSigner(ISSUER, AUDIENCE);
-  try {
-    const loaded = loadOrdersConfig({
-      DATABASE_URL: db.url,
-      AUTH_ISSUER: ISSUER,
-      LOG_LEVEL: 'error',
-      ...env,
-    });
-    const config: OrdersConfig = {
-      ...loaded,
-      guard: { ...loaded.guard, jwksUrl: undefined, keys: signer.jwks },
-    };
-    const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.register(config)],
-    }).compile();
-    const app = moduleRef.createNestApplication<NestFastifyApplication>(
-      createFastifyAdapter(config.http),
-      { logger: ['error'] },
-    );
-    configureApp(app, config.http, { name: AUDIENCE, description: 'test', version: 'test' });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    return {
-      app,
-      config,
-      db,
-      dataSource: app.get(DataSource),
-      signer,
-      http: () => request(app.getHttpServer()),
-      async close() {
-        await app.close();
-        await db.drop();
-      },
-    };
-  } catch (error) {
-    await db.drop();
-    throw error;
-  }
-}
+/** The real AppModule with a test guard config on a fresh database (startGuardedTestApp). */
+export const startOrdersApp = (env: Record<string, string> = {}): Promise<OrdersTestApp> =>
+  startGuardedDatabaseApp({
+    audience: AUDIENCE,
+    load: loadOrdersConfig,
+    module: appModule,
+    env,
+  });
+
+const appModule = (config: OrdersConfig) => AppModule.register(config);
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
-import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { sleep } from '../util/log';
+import { NodeProcess, startRetryingMissingModules } from '@hybrid-auth/stack';
+
+export { freePort } from '@hybrid-auth/stack';
 
 export interface ServiceProcess {
   name: string;
@@ -23,88 +22,29 @@ export interface StartOptions {
   nodeArgs?: string[];
   /** Polled until it answers 200. */
   readyPath: string;
-  timeoutMs?: number;
-}
-
-/** A port nobody listens on right now (others run tests on this machine too). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
- * Starts a Node process with only the environment it is given (plus PATH/HOME), so nothing
- * of the caller's shell (DATABASE_URL, NODE_OPTIONS...) leaks into a measured service.
+ * Starts a Node process (the stack package's NodeProcess) with only the environment it is
+ * given (plus PATH/HOME), so nothing of the caller's shell (DATABASE_URL, NODE_OPTIONS...)
+ * leaks into a measured service; its output goes to <logDir>/<name>.log.
  */
 export async function startNode(options: StartOptions): Promise<ServiceProcess> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await startOnce(options);
-    } catch (error) {
-      // On a shared machine a concurrent `npm run build` may be rewriting some dist/ right
-      // now: a module missing at start is worth waiting for, anything else is not.
-      if (attempt >= 6 || !/Cannot find module|MODULE_NOT_FOUND/.test(String(error))) throw error;
-      await sleep(5000);
-    }
-  }
-}
-
-async function startOnce(options: StartOptions): Promise<ServiceProcess> {
   const logFile = path.join(options.logDir, `${options.name}.log`);
-  const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const url = `http://127.0.0.1:${options.port}`;
-  const service: ServiceProcess = {
+  // A failure to start names the process and ends with its last lines of output.
+  const started = await startRetryingMissingModules(
+    () => new NodeProcess({ ...options, logFile }),
+    options.readyPath,
+  );
+  return {
     name: options.name,
-    pid: child.pid ?? -1,
-    url,
+    pid: started.pid ?? -1,
+    url: started.url,
     logFile,
-    stop: () => stopChild(child),
+    stop: async () => {
+      await started.stop('SIGTERM', 12_000).catch(() => undefined);
+    },
   };
-  try {
-    await waitReady(child, `${url}${options.readyPath}`, options.timeoutMs ?? 30_000);
-  } catch (error) {
-    await service.stop();
-    const tail = readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
-    throw new Error(`${options.name} did not start: ${String(error)}\n${tail}`, { cause: error });
-  }
-  return service;
-}
-
-async function waitReady(child: ChildProcess, url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      await response.arrayBuffer();
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`${url} not ready within ${timeoutMs} ms`);
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), 12_000);
-  await exited;
-  clearTimeout(killer);
 }
 
 /** Ticks per second of /proc CPU counters (USER_HZ; 100 on Linux unless patched). */

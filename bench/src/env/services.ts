@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { AUTH, REPO_ROOT, SERVICES, loopbackUrls, processEnv } from '@hybrid-auth/stack';
 import { freePort, startNode } from './processes';
 import type { ServiceProcess } from './processes';
 import { REDIS_URL } from './redis';
 
-/** bench/dist/env → the repository root. The services run from their built dist, as in production. */
-const REPO_ROOT = path.resolve(__dirname, '../../..');
-export const appMain = (app: string) => path.join(REPO_ROOT, 'apps', app, 'dist', 'main.js');
+/** The services run from their built dist (the stack list's entry points), as in production. */
 export const benchMain = (file: string) => path.resolve(__dirname, '..', file);
 
 export const ISSUER = 'http://auth.bench';
@@ -37,8 +36,8 @@ export async function startAuthService(options: {
 }): Promise<ServiceProcess> {
   const port = await freePort();
   return startNode({
-    name: 'auth-service',
-    script: appMain('auth-service'),
+    name: AUTH.title,
+    script: AUTH.main,
     port,
     logDir: options.logDir,
     readyPath: '/health/ready',
@@ -68,49 +67,33 @@ export interface DownstreamOptions {
 
 /**
  * catalog, orders and billing from their dist, when they are built: the propagation
- * measurement wants the real services. Returns an empty list when any of them is missing.
+ * measurement wants the real services, wired to each other as the stack list says. Returns an
+ * empty list when any of them is missing.
  */
 export async function startDownstream(options: DownstreamOptions): Promise<ServiceProcess[]> {
-  const apps = ['catalog-service', 'orders-service', 'billing-service'];
-  if (!apps.every((app) => existsSync(appMain(app)))) return [];
-  const [catalogPort, ordersPort, billingPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
-  const guardEnv = (port: number) => ({
-    ...commonEnv(port, options.stream),
-    AUTH_JWKS_URL: `${options.authUrl}/.well-known/jwks.json`,
-  });
-  const catalog = startNode({
-    name: 'catalog-service',
-    script: appMain('catalog-service'),
-    port: catalogPort,
-    logDir: options.logDir,
-    readyPath: '/health/ready',
-    env: { ...guardEnv(catalogPort), DATABASE_URL: await options.database('catalog') },
-  });
-  const orders = startNode({
-    name: 'orders-service',
-    script: appMain('orders-service'),
-    port: ordersPort,
-    logDir: options.logDir,
-    readyPath: '/health/ready',
-    env: {
-      ...guardEnv(ordersPort),
-      DATABASE_URL: await options.database('orders'),
-      CATALOG_URL: `http://127.0.0.1:${catalogPort}`,
-    },
-  });
-  const billing = startNode({
-    name: 'billing-service',
-    script: appMain('billing-service'),
-    port: billingPort,
-    logDir: options.logDir,
-    readyPath: '/health/ready',
-    env: { ...guardEnv(billingPort), ORDERS_URL: `http://127.0.0.1:${ordersPort}` },
-  });
-  const started = await Promise.allSettled([catalog, orders, billing]);
+  const downstream = SERVICES.filter((s) => s !== AUTH);
+  if (!downstream.every((s) => existsSync(path.join(REPO_ROOT, s.main)))) return [];
+  const ports: Record<string, number> = { auth: Number(new URL(options.authUrl).port) };
+  for (const s of downstream) ports[s.name] = await freePort();
+  const urls = loopbackUrls(ports);
+  const started = await Promise.allSettled(
+    downstream.map(async (s) => {
+      const databaseUrl = s.database ? await options.database(s.name) : undefined;
+      const env = processEnv(s, {
+        urls,
+        common: commonEnv(ports[s.name], options.stream),
+        databaseUrl,
+      });
+      return startNode({
+        name: s.title,
+        script: s.main,
+        port: ports[s.name],
+        logDir: options.logDir,
+        readyPath: s.health,
+        env: env as Record<string, string>,
+      });
+    }),
+  );
   const services = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {

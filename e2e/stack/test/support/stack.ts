@@ -1,12 +1,15 @@
 import { createTestDatabase } from '@hybrid-auth/database/testing';
 import type { TestDatabase } from '@hybrid-auth/database/testing';
+import { SERVICES, loopbackUrls, processEnv } from '@hybrid-auth/stack';
 import { randomBytes } from 'node:crypto';
 import { ServiceProcess, freePort } from './service-process';
+
+type StackEnv = Partial<Record<'auth' | 'catalog' | 'orders' | 'billing', Record<string, string>>>;
 
 export interface StackOptions {
   redisUrl?: string;
   /** Extra variables per service (e.g. { billing: { AUTH_STRICT_BUDGET_MS: '1000' } }). */
-  env?: Partial<Record<'auth' | 'catalog' | 'orders' | 'billing', Record<string, string>>>;
+  env?: StackEnv;
   /** AUTH_REVOCATION_STREAM of every service (a random one of the stack's own by default). */
   stream?: string;
   /** Databases to reuse (restarts); created when absent. */
@@ -17,8 +20,8 @@ export const ISSUER = 'http://auth.stack.test';
 export const ADMIN = { email: 'admin@stack.test', password: 'stack admin password' };
 
 /**
- * auth-service and the three downstream services, each built service in its own process on
- * a free port, wired to each other like `npm start` does, on fresh databases of the
+ * auth-service and the three downstream services of the stack list, each built service in its
+ * own process on a free port, wired to each other as the list says (as `npm start` does), on fresh databases of the
  * machine's PostgreSQL and a Redis stream of their own.
  */
 export class Stack {
@@ -38,50 +41,37 @@ export class Stack {
       catalog: await createTestDatabase('stack_catalog'),
       orders: await createTestDatabase('stack_orders'),
     };
-    const [authPort, catalogPort, ordersPort, billingPort] = await Promise.all([
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-    ]);
+    const ports = Object.fromEntries(
+      await Promise.all(SERVICES.map(async (s) => [s.name, await freePort()] as const)),
+    );
+    const urls = loopbackUrls(ports);
     const stream = options.stream ?? `test:${randomBytes(4).toString('hex')}:revocations`;
     const common: Record<string, string> = {
       AUTH_ISSUER: ISSUER,
       AUTH_REVOCATION_STREAM: stream,
-      AUTH_JWKS_URL: `http://127.0.0.1:${authPort}/.well-known/jwks.json`,
       // Plain http: unprefixed cookie names, set by auth-service and read by every guard.
       AUTH_COOKIE_SECURE: 'false',
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     };
-    const env = options.env ?? {};
-    const stack = new Stack(
-      new ServiceProcess('auth-service', authPort, {
-        ...common,
-        DATABASE_URL: databases.auth.url,
+    const extra: Record<string, Record<string, string>> = {
+      auth: {
         AUTH_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
         AUTH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
         // Every suite signs up from 127.0.0.1 into the one shared Redis counter.
         AUTH_REGISTER_MAX_PER_IP: '100000',
-        ...env.auth,
-      }),
-      new ServiceProcess('catalog-service', catalogPort, {
-        ...common,
-        DATABASE_URL: databases.catalog.url,
-        ...env.catalog,
-      }),
-      new ServiceProcess('orders-service', ordersPort, {
-        ...common,
-        DATABASE_URL: databases.orders.url,
-        CATALOG_URL: `http://127.0.0.1:${catalogPort}`,
-        ...env.orders,
-      }),
-      new ServiceProcess('billing-service', billingPort, {
-        ...common,
-        ORDERS_URL: `http://127.0.0.1:${ordersPort}`,
-        ...env.billing,
-      }),
-      databases,
-    );
+      },
+    };
+    const databaseOf: Record<string, TestDatabase | undefined> = databases;
+    const [auth, catalog, orders, billing] = SERVICES.map((s) => {
+      const env = processEnv(s, {
+        urls,
+        common,
+        overrides: { ...extra[s.name], ...options.env?.[s.name as keyof StackEnv] },
+        databaseUrl: databaseOf[s.name]?.url,
+      });
+      return new ServiceProcess(s.title, ports[s.name], env as Record<string, string>);
+    });
+    const stack = new Stack(auth, catalog, orders, billing, databases);
     Object.assign(stack, { stream });
     try {
       await stack.auth.start();

@@ -18,3 +18,6 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   await ensureDatabase(url);
   return { url, drop: () => dropDatabase(url) };
 }
+
+export { startGuardedDatabaseApp } from './guarded-database-app';
+export type { GuardedDatabaseApp } from './guarded-database-app';

@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { GATEWAY } from '@hybrid-auth/stack';
 import type { Upstreams } from '../../support/gateway';
 import { ROOT, eventually, freePort } from '../../support/service-process';
 import type { Stack } from '../../support/stack';
 
 /**
- * scripts/gateway.mjs, the one origin `npm start` opens in a browser (the account page and
+ * The stack package's gateway (libs/stack/dist/gateway/main.js), the one origin `npm start` opens in a browser (the account page and
  * every API prefix), run as its own process in front of a test stack.
  */
 export class WebGateway {
@@ -38,7 +39,7 @@ export class WebGateway {
     env: Record<string, string> = {},
   ): Promise<WebGateway> {
     const port = await freePort();
-    const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'gateway.mjs')], {
+    const child = spawn(process.execPath, [path.join(ROOT, GATEWAY.main)], {
       env: { PATH: process.env.PATH ?? '', ...upstreams, ...env, GATEWAY_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -2,15 +2,17 @@
 // target it will route on, bodies on methods that have none, client errors and how many
 // connections one address may hold.
 import http from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** Methods whose requests carry no body: one sent anyway could be read as a second request. */
 export const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE']);
 
 /** The `{ code, message }` body of every answer the gateway gives itself (docs/api.md). */
-export const errorBody = (code, message) => JSON.stringify({ code, message });
+export const errorBody = (code: string, message: string) => JSON.stringify({ code, message });
 
 /** True when a request declares a body: Transfer-Encoding of any kind, or a length above 0. */
-export function declaresBody(headers) {
+export function declaresBody(headers: IncomingHttpHeaders): boolean {
   const length = headers['content-length'];
   return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
@@ -23,10 +25,17 @@ export function declaresBody(headers) {
  * Targets that another parser could read differently (not origin-form, bad escapes, encoded
  * dot segments, backslashes or NUL after decoding) are refused: undefined.
  */
-export function requestTarget(rawUrl) {
+/** What a request asks for: see requestTarget. */
+export interface RequestTarget {
+  path: string;
+  search: string;
+  decoded: string;
+}
+
+export function requestTarget(rawUrl: string | undefined): RequestTarget | undefined {
   if (typeof rawUrl !== 'string' || !rawUrl.startsWith('/')) return undefined;
-  let url;
-  let decoded;
+  let url: URL;
+  let decoded: string;
   try {
     url = new URL(`http://gateway${rawUrl}`);
     decoded = decodeURIComponent(url.pathname);
@@ -38,10 +47,11 @@ export function requestTarget(rawUrl) {
 }
 
 /** Service-to-service routes (the revocation snapshot): matched as nginx's `location /auth/internal`. */
-export const isInternal = (decoded) => decoded.toLowerCase().startsWith('/auth/internal');
+export const isInternal = (decoded: string) => decoded.toLowerCase().startsWith('/auth/internal');
 
 /** The client's address; an IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d. */
-export const clientAddress = (socket) => socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';
+export const clientAddress = (socket: Socket) =>
+  socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';
 
 /** Hop-by-hop headers: they concern one connection, never the next one. */
 const HOP_BY_HOP = [
@@ -55,10 +65,10 @@ const NOT_FROM_CLIENTS = [
   ...['x-real-ip', 'proxy-authorization', 'expect'],
 ];
 
-export function withoutHopByHop(headers) {
-  const kept = { ...headers };
+export function withoutHopByHop<T extends object>(headers: T): T {
+  const kept: Record<string, unknown> = { ...(headers as Record<string, unknown>) };
   HOP_BY_HOP.forEach((name) => delete kept[name]);
-  return kept;
+  return kept as T;
 }
 
 /**
@@ -66,11 +76,14 @@ export function withoutHopByHop(headers) {
  * request came from, since this gateway is the edge and believes no one before it. Host goes
  * on unchanged: the services compare it with Origin (CSRF protection).
  */
-export function upstreamHeaders(incoming, headers) {
-  const kept = withoutHopByHop(headers);
+export function upstreamHeaders(
+  incoming: IncomingMessage,
+  headers: IncomingHttpHeaders,
+): IncomingHttpHeaders {
+  const kept: Record<string, unknown> = { ...withoutHopByHop(headers) };
   NOT_FROM_CLIENTS.forEach((name) => delete kept[name]);
   return {
-    ...kept,
+    ...(kept as IncomingHttpHeaders),
     host: incoming.headers.host ?? headers.host,
     'x-forwarded-for': clientAddress(incoming.socket),
     'x-forwarded-proto': 'http',
@@ -83,14 +96,16 @@ export function upstreamHeaders(incoming, headers) {
  * like nginx's lingering close, the gateway ends its side, goes on reading (and dropping) what
  * arrives, and lets go of the socket when the client closes or `ms` later.
  */
-export function lingerOnClose(socket, ms = 5000) {
-  socket.destroySoon = function endThenDestroyLater() {
+export function lingerOnClose(socket: Socket, ms = 5000): void {
+  (socket as Socket & { destroySoon(): void }).destroySoon = function endThenDestroyLater(
+    this: Socket,
+  ) {
     this.end();
     setTimeout(() => this.destroy(), ms).unref();
   };
 }
 
-function rawAnswer(status, code, message, extra = '') {
+function rawAnswer(status: number, code: string, message: string, extra = ''): string {
   const body = errorBody(code, message);
   return (
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n` +
@@ -103,7 +118,7 @@ function rawAnswer(status, code, message, extra = '') {
  * Node's parser refused the request (malformed, Content-Length with Transfer-Encoding, headers
  * too large) or the client took too long to send it: answer in the API's envelope and close.
  */
-export function clientErrorHandler(error, socket) {
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const status =
     error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
@@ -126,15 +141,15 @@ export function clientErrorHandler(error, socket) {
  * on it; a request it had already sent is still parsed, and the `onRequest` hook drops it
  * unanswered (an ended socket). The socket is destroyed a second later at most.
  */
-export function limitConnectionsPerAddress(server, max) {
-  const open = new Map();
+export function limitConnectionsPerAddress(server: Server, max: number): void {
+  const open = new Map<string, number>();
   const refusal = rawAnswer(
     429,
     'rate_limited',
     'Too many connections from this address',
     'Retry-After: 1\r\n',
   );
-  server.prependListener('connection', (socket) => {
+  server.prependListener('connection', (socket: Socket) => {
     const address = clientAddress(socket);
     const count = (open.get(address) ?? 0) + 1;
     if (count > max) {
@@ -145,7 +160,7 @@ export function limitConnectionsPerAddress(server, max) {
     }
     open.set(address, count);
     socket.once('close', () => {
-      const left = open.get(address) - 1;
+      const left = (open.get(address) ?? 1) - 1;
       if (left > 0) open.set(address, left);
       else open.delete(address);
     });

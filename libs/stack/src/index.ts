@@ -1,0 +1,25 @@
+export {
+  AUTH,
+  BILLING,
+  CATALOG,
+  GATEWAY,
+  ORDERS,
+  SERVICES,
+  STACK_PROCESSES,
+  service,
+} from './services';
+export type { Route, StackProcess, StackUrls } from './services';
+export { loopbackUrls, portOf, processEnv, withDatabase } from './environment';
+export type { ProcessEnvOptions } from './environment';
+export { freePort, freePortFrom, portFree } from './ports';
+export { StopWaiting, answers, eventually, sleep } from './wait';
+export { NodeProcess, startRetryingMissingModules } from './processes/node-process';
+export type { NodeProcessOptions } from './processes/node-process';
+export { redisServerBinary, startRedisServer } from './redis';
+export type { RedisServer } from './redis';
+export { EMBEDDED_POSTGRES_CLI } from './postgres/cli-path';
+export { rootDataDir } from './postgres/embedded';
+export { gatewayRoutes, nginxLocations, routeFor } from './gateway/routes';
+export type { GatewayRoute } from './gateway/routes';
+export { REPO_ROOT } from './repo';
+export { StartError } from './failure';

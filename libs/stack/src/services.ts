@@ -1,0 +1,138 @@
+/**
+ * The one list of what the stack runs. `npm start`, the e2e suites, the bench and the gateway
+ * (its routes, and the nginx template's, which a test holds equal) all read it, so a port, a
+ * database name, an environment default or a route is written here once. A later process
+ * (a mail catcher, say) is one more entry in STACK_PROCESSES.
+ */
+
+/** A path prefix the gateway sends to a service; `exact` also matches that path alone. */
+export interface Route {
+  prefix: string;
+  exact?: string;
+}
+
+/** Where the other processes of one run answer: name → base URL (http://127.0.0.1:port). */
+export type StackUrls = Readonly<Record<string, string>>;
+
+export interface StackProcess {
+  /** Short name: the log prefix and the key in StackUrls. */
+  name: string;
+  /** What a person calls it (auth-service, gateway). */
+  title: string;
+  /** The Node entry point, relative to the repository root (built output). */
+  main: string;
+  /** Its default port (npm start); tests and the bench give free ones. */
+  port: number;
+  /** The variable the process reads its port from. */
+  portVariable: string;
+  /** Command-line arguments after `main`, for a process configured by flags (a mail catcher). */
+  args?: (urls: StackUrls) => string[];
+  /** The database it owns under npm start (DATABASE_URL points there); none when absent. */
+  database?: string;
+  /** Polled until it answers 2xx: the process is up. */
+  health: string;
+  /** Gateway routes to this process, and the variable (host:port) that overrides its upstream. */
+  routes?: { upstreamVariable: string; paths: Route[] };
+  /** Variables only this process may see (taken out of every other process's environment). */
+  secrets?: string[];
+  /** Environment defaults that wire it to the others; the caller's own values win. */
+  env(urls: StackUrls): Record<string, string>;
+  /** npm start prints its OpenAPI page. */
+  docs?: boolean;
+}
+
+const jwks = (urls: StackUrls) => ({ AUTH_JWKS_URL: `${urls.auth}/.well-known/jwks.json` });
+
+export const AUTH: StackProcess = {
+  name: 'auth',
+  title: 'auth-service',
+  main: 'apps/auth-service/dist/main.js',
+  port: 3000,
+  portVariable: 'PORT',
+  database: 'hybrid_auth',
+  health: '/health/ready',
+  // It encrypts the keys auth-service keeps in its database: no other service needs it.
+  secrets: ['AUTH_SECRETS_KEY'],
+  routes: {
+    upstreamVariable: 'AUTH_UPSTREAM',
+    paths: [{ prefix: '/auth/' }, { prefix: '/.well-known/' }],
+  },
+  env: () => ({}),
+  docs: true,
+};
+
+export const CATALOG: StackProcess = {
+  name: 'catalog',
+  title: 'catalog-service',
+  main: 'apps/catalog-service/dist/main.js',
+  port: 3001,
+  portVariable: 'PORT',
+  database: 'hybrid_catalog',
+  health: '/health/ready',
+  routes: { upstreamVariable: 'CATALOG_UPSTREAM', paths: [{ prefix: '/catalog/' }] },
+  env: jwks,
+  docs: true,
+};
+
+export const ORDERS: StackProcess = {
+  name: 'orders',
+  title: 'orders-service',
+  main: 'apps/orders-service/dist/main.js',
+  port: 3002,
+  portVariable: 'PORT',
+  database: 'hybrid_orders',
+  health: '/health/ready',
+  routes: {
+    upstreamVariable: 'ORDERS_UPSTREAM',
+    paths: [{ exact: '/orders', prefix: '/orders/' }],
+  },
+  env: (urls) => ({ ...jwks(urls), CATALOG_URL: urls.catalog }),
+  docs: true,
+};
+
+export const BILLING: StackProcess = {
+  name: 'billing',
+  title: 'billing-service',
+  main: 'apps/billing-service/dist/main.js',
+  port: 3003,
+  portVariable: 'PORT',
+  health: '/health/ready',
+  routes: { upstreamVariable: 'BILLING_UPSTREAM', paths: [{ prefix: '/billing/' }] },
+  env: (urls) => ({ ...jwks(urls), ORDERS_URL: urls.orders }),
+  docs: true,
+};
+
+/** The services, auth-service first: the others fetch its keys. */
+export const SERVICES: readonly StackProcess[] = [AUTH, CATALOG, ORDERS, BILLING];
+
+/** The one origin: the account page and every service's routes (see gateway/). */
+export const GATEWAY: StackProcess = {
+  name: 'web',
+  title: 'gateway',
+  main: 'libs/stack/dist/gateway/main.js',
+  port: 8080,
+  portVariable: 'GATEWAY_PORT',
+  health: '/healthz',
+  env: (urls) =>
+    Object.fromEntries(
+      SERVICES.filter((s) => s.routes).map((s) => [
+        s.routes!.upstreamVariable,
+        new URL(urls[s.name]).host,
+      ]),
+    ),
+};
+
+/**
+ * Everything `npm start` supervises, in start order. A helper process (a mail catcher, say)
+ * is one more entry: its Node entry point (`main`, e.g. a package's bin under node_modules),
+ * port, health URL, `args` or `env` built from the others' URLs, and whatever the services
+ * need to reach it added to their `env`.
+ */
+export const STACK_PROCESSES: readonly StackProcess[] = [...SERVICES, GATEWAY];
+
+/** The service named `name`; throws for an unknown one (a typo in a test, say). */
+export function service(name: string): StackProcess {
+  const found = STACK_PROCESSES.find((p) => p.name === name);
+  if (!found) throw new Error(`no process named ${name} in the stack`);
+  return found;
+}
