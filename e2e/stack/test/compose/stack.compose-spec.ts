@@ -10,7 +10,7 @@ import {
   tcpFrom,
 } from './containers';
 
-/** API.md: a revocation reaches every service within one second. */
+/** docs/api.md: a revocation reaches every service within one second. */
 const REVOCATION_BOUND_MS = 1_000;
 const ME = ['/auth/me', '/catalog/me', '/orders/me', '/billing/me'];
 const NODE_SERVICES = ['auth-service', 'catalog-service', 'orders-service', 'billing-service'];
