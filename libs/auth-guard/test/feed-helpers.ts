@@ -7,6 +7,7 @@ export const tokenOf = (sessionId: string, userId = 'u-1', role: Role = 'user'):
   userId,
   sessionId,
   role,
+  audience: ['test-service'],
   tokenId: 'jti',
   issuedAt: 0,
   expiresAt: 0,

@@ -3,9 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { encodeEvent, revocationKeys } from '../src';
 import type { RevocationEvent } from '../src';
-import { TestTokenSigner } from '../src/testing';
+import { TestStreamPublisher, TestTokenSigner } from '../src/testing';
 import { createProbeApp } from './test-app';
 import type { Adapter } from './test-app';
 
@@ -17,28 +16,30 @@ describe.each<Adapter>(['fastify', 'express'])('revocation through the guard on 
   let app: INestApplication;
   let redis: Redis;
   let now: number;
-  const keys = revocationKeys(`test:${randomUUID()}:revocations`);
-  const publish = (event: RevocationEvent) =>
-    redis.xadd(keys.stream, '*', ...encodeEvent(event, 'epoch-1'));
+  let relay: TestStreamPublisher;
+  const publish = (event: RevocationEvent) => relay.publish(event);
   const get = (path: string, token: string) =>
     request(app.getHttpServer()).get(path).set('authorization', `Bearer ${token}`);
 
   beforeAll(async () => {
     now = Date.now();
     redis = new Redis(REDIS_URL);
-    await redis.set(keys.epoch, 'epoch-1');
+    relay = await new TestStreamPublisher(redis, {
+      signer,
+      streamKey: `test:${randomUUID()}:revocations`,
+    }).init();
     app = await createProbeApp(adapter, {
       issuer: signer.issuer,
       audience: AUDIENCE,
       keys: signer.jwks,
-      revocation: { redis: REDIS_URL, streamKey: keys.stream, strictBudgetMs: 5000 },
+      revocation: { redis: REDIS_URL, streamKey: relay.streamKey, strictBudgetMs: 5000 },
       clock: () => now,
     });
   });
 
   afterAll(async () => {
     await app.close();
-    await redis.del(keys.stream, keys.epoch);
+    await relay.clear();
     await redis.quit();
   });
 
