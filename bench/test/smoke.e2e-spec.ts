@@ -66,6 +66,12 @@ describe('npm run bench -- --smoke', () => {
       ]),
     );
     expect(results.propagation.services.length).toBeGreaterThan(0);
+    // The forged refreshes measured the walk under the row lock: every one answered 401, none
+    // was throttled (429) or failed (5xx). Their cost is a figure, never checked here.
+    const forged = results.refresh.forged;
+    expect(Object.keys(forged.statuses)).toEqual(['401 invalid_refresh_token']);
+    expect(forged.statuses['401 invalid_refresh_token']).toBeGreaterThan(0);
+    expect(markdown).toContain('### A forged deep refresh against a normal one');
     // The committed results are never touched by a smoke run.
     expect(existsSync(COMMITTED) ? readFileSync(COMMITTED, 'utf8') : undefined).toBe(
       committedBefore,

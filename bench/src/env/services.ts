@@ -49,7 +49,9 @@ export async function startAuthService(options: {
       // Production defaults otherwise: 15-minute access tokens, 10 s reuse grace.
       AUTH_COOKIE_SECURE: 'true',
       // Every bench client is 127.0.0.1: per-address limits (sign-ups, refreshes, sign-ins in
-      // flight) would measure the throttle, not the service.
+      // flight) would measure the throttle, not the service. The per-session refresh limit
+      // too: the forged-refresh phase floods a few sessions on purpose, to measure the HMAC
+      // walk under the row lock that the limit would otherwise cut short with 429s.
       AUTH_REGISTER_MAX_PER_IP: '1000000',
       AUTH_REFRESH_MAX_PER_IP: '100000000',
       AUTH_REFRESH_MAX_PER_SESSION: '100000000',

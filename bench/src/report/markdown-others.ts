@@ -1,5 +1,6 @@
 import type { BenchResults, PhaseSummary } from './results';
 import { duration, ms, rate, table, us } from './format';
+import { forgedRefreshSection } from './markdown-forged';
 
 const phaseRow = (p: PhaseSummary, unit: string) => [
   p.name,
@@ -33,7 +34,10 @@ export function refreshSection(r: BenchResults): string {
       phaseRow(f.mixedApi, 'req/s'),
       phaseRow(f.mixedRefresh, 'refreshes/s'),
     ]),
-  ].join('\n\n');
+    forgedRefreshSection(f.forged),
+  ]
+    .filter((part) => part.length > 0)
+    .join('\n\n');
 }
 
 export function loginSection(r: BenchResults): string {

@@ -105,6 +105,27 @@ export interface RefreshResult {
   mixedApi: PhaseSummary;
   mixedRefresh: PhaseSummary;
   refreshShare: number;
+  /** Forged refresh tokens against rotation, measured beside it (absent in older results). */
+  forged?: ForgedRefreshResult;
+}
+
+export interface ForgedRefreshResult {
+  /** Sessions the forged tokens name, round-robin, and the generation they sat at. */
+  sessions: number;
+  generation: number;
+  /** auth-service's MAX_GENERATIONS_BACK. */
+  walkBound: number;
+  rotation: PhaseSummary;
+  /** Tokens exactly `walkBound` generations back: the deepest walk, then a mismatch. */
+  forged: PhaseSummary;
+  /** Tokens one generation further back: refused before any HMAC. */
+  beyond: PhaseSummary;
+  /** Forged CPU per request over rotation CPU per request, each round; and their median. */
+  cpuRatios: number[];
+  cpuRatio: number;
+  beyondCpuRatio: number;
+  /** Answers to the forged requests, by "<status> <code>". */
+  statuses: Record<string, number>;
 }
 
 export interface LoginResult {

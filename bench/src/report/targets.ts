@@ -1,4 +1,5 @@
 import { median, ratio } from '../util/stats';
+import { us } from './format';
 import type { BenchResults, TargetSample } from './results';
 
 export interface Verdict {
@@ -53,6 +54,16 @@ const atLeast = (
       : '',
 });
 
+const atMost = (goal: string, value: number, threshold: number, show: string): Verdict => ({
+  goal,
+  measured: Number.isFinite(value) ? show : 'n/a',
+  met: Number.isFinite(value) ? value <= threshold : undefined,
+  gap:
+    Number.isFinite(value) && value > threshold
+      ? `missed by ${(100 * (value / threshold - 1)).toFixed(1)}%`
+      : '',
+});
+
 const below = (
   goal: string,
   value: number,
@@ -82,6 +93,7 @@ export function verdicts(results: BenchResults, connections: number): Verdict[] 
     ...(results.propagation?.services ?? []).filter((s) => !s.reference).map((s) => s.p99Ms),
   );
   const denyNs = Math.max(...(results.micro?.denyList ?? []).map((e) => e.nsPerOp));
+  const forged = results.refresh?.forged;
   return [
     atLeast(
       `hybrid >= 0.90x the unguarded route (${connections} connections)`,
@@ -114,6 +126,14 @@ export function verdicts(results: BenchResults, connections: number): Verdict[] 
       1,
       'us',
       3,
+    ),
+    atMost(
+      `a forged deep refresh costs no more than a normal one (auth-service CPU per request, forged ${forged?.walkBound ?? 8} generations back / rotation, <= 1.0x)`,
+      forged?.cpuRatio ?? Number.NaN,
+      1,
+      forged
+        ? `${forged.cpuRatio.toFixed(2)}x: ${us(forged.forged.cpuUsPerReq)} against ${us(forged.rotation.cpuUsPerReq)} us (rounds: ${forged.cpuRatios.map((v) => v.toFixed(2)).join(', ')})`
+        : 'n/a',
     ),
   ];
 }

@@ -9,12 +9,14 @@ import { log, sleep } from '../util/log';
 import { mixedRun } from './mixed';
 import { phaseSummary } from './phase';
 import { RefreshChains } from './refresh-chains';
+import { runForgedRefresh } from './refresh-forged';
 
 /**
  * Item 2. Rotation under load: POST /auth/refresh at the article's concurrency, each request
  * presenting the refresh token its chain's previous answer returned (autocannon, whose
  * per-response callback carries it over). Then the mixed workload the article only
- * estimated (see mixed.ts), interleaved with the same load without refreshes.
+ * estimated (see mixed.ts), interleaved with the same load without refreshes. Then forged
+ * refresh tokens against rotation (see refresh-forged.ts).
  */
 export async function runRefresh(stack: Stack): Promise<RefreshResult> {
   const { settings, auth } = stack;
@@ -76,5 +78,7 @@ export async function runRefresh(stack: Stack): Promise<RefreshResult> {
     mixedApi: phaseSummary('hybrid route, 1 refresh per 99 answers', settings.connections, api),
     mixedRefresh: phaseSummary('the refreshes of that mixed load', 0, refresh),
     refreshShare: refreshRequests / (refreshRequests + apiRequests),
+    // Last: its rotation rounds take from the same chains, beside the forged loads.
+    forged: await runForgedRefresh(stack, chains),
   };
 }
