@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AUTH, REPO_ROOT, SERVICES, loopbackUrls, processEnv } from '@hybrid-auth/stack';
@@ -45,6 +46,8 @@ export async function startAuthService(options: {
       ...commonEnv(port, options.stream),
       DATABASE_URL: options.databaseUrl,
       AUTH_SIGNING_KEYS_FILE: options.signingKeysFile,
+      // Production refuses a generated refresh-token key kept in clear: one key per run.
+      AUTH_SECRETS_KEY: randomBytes(32).toString('base64url'),
       AUTH_AUDIENCES: [...DOWNSTREAM_AUDIENCES, BENCH_AUDIENCE].join(','),
       // Production defaults otherwise: 15-minute access tokens, 10 s reuse grace.
       AUTH_COOKIE_SECURE: 'true',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,7 +57,8 @@ describe('docker-compose.yml against the services’ own configuration checks', 
           secrets: expect.arrayContaining([mounted[1]]) as unknown,
         });
         value = path.join(secrets, mounted[1]);
-        writeFileSync(value, 'b4xk2P9vQ_generated-like-compose-secrets.sh\n');
+        // What deploy/compose-secrets.sh writes: 32 random bytes, base64url.
+        writeFileSync(value, `${randomBytes(32).toString('base64url')}\n`);
       }
       env[key] = value;
     }

@@ -46,7 +46,8 @@ describe('forged revocation news in Redis', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const admin = () => login(stack.auth.url, ADMIN.email, ADMIN.password);
+  // Admin routes take only a token meant for auth-service alone.
+  const admin = () => login(stack.auth.url, ADMIN.email, ADMIN.password, 'auth-service');
   const setRole = async (userId: string, role: string) => {
     const res = await call(`${stack.auth.url}/auth/admin/users/${userId}`, {
       method: 'PATCH',
