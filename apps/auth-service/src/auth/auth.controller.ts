@@ -21,6 +21,7 @@ import type { AuthConfig } from '../config/auth.config';
 import { UsersService } from '../users/users.service';
 import { toPublicUser } from '../users/user.entity';
 import type { PublicUser } from '../users/user.entity';
+import { AccountEmailService } from '../email/account-email.service';
 import { AuthCookies } from './auth-cookies';
 import { AuthService } from './auth.service';
 import type { TokenResult } from './auth.service';
@@ -41,6 +42,7 @@ export class AuthController {
   constructor(
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly auth: AuthService,
+    private readonly accounts: AccountEmailService,
     private readonly users: UsersService,
     private readonly cookies: AuthCookies,
     private readonly verifier: TokenVerifier,
@@ -52,7 +54,7 @@ export class AuthController {
   @ApiErrors({ 400: ['validation_failed'], 409: ['email_taken'], 429: ['rate_limited'] })
   async register(@Body() dto: RegisterDto, @Req() request: FastifyRequest): Promise<PublicUser> {
     const { ip } = clientInfo(request);
-    return toPublicUser(await this.auth.register(dto.email, dto.password, ip));
+    return this.accounts.register(dto.email, dto.password, ip);
   }
 
   @Public()

@@ -1,5 +1,7 @@
 import { EnvReader, readHttpConfig } from '@hybrid-auth/platform';
 import type { HttpConfig } from '@hybrid-auth/platform';
+import { readEmailConfig } from './email.config';
+import type { EmailConfig } from './email.config';
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 
@@ -41,6 +43,7 @@ export interface AuthConfig {
    * Redis stream cannot answer; the route answers 404 without it.
    */
   revocationsSecret: string | undefined;
+  email: EmailConfig;
 }
 
 const PLACEHOLDERS = /^(change-?me|secret|password|test|example|placeholder|x+)$/i;
@@ -126,6 +129,7 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
     requestThrottle: readRequestThrottle(read),
     revocationStream: read.string('AUTH_REVOCATION_STREAM', 'auth:revocations'),
     revocationsSecret,
+    email: readEmailConfig(read),
   };
   const { accessName, refreshName } = config.cookies;
   if (!COOKIE_NAME.test(accessName)) read.fail('AUTH_ACCESS_COOKIE is not a valid cookie name');

@@ -23,7 +23,10 @@ export class AccessTokensService {
     private readonly keys: SigningKeysService,
   ) {}
 
-  issue(user: { id: string; role: Role }, sessionId: string): IssuedAccessToken {
+  issue(
+    user: { id: string; role: Role; emailVerified: boolean },
+    sessionId: string,
+  ): IssuedAccessToken {
     const iat = Math.floor(this.clock.now().getTime() / 1000);
     const expiresIn = this.config.accessTokenTtl;
     const { kid, privateKey } = this.keys.signingKey();
@@ -34,6 +37,7 @@ export class AccessTokensService {
         sub: user.id,
         sid: sessionId,
         role: user.role,
+        email_verified: user.emailVerified,
         iat,
         exp: iat + expiresIn,
         jti: randomUUID(),
