@@ -32,7 +32,8 @@ export function verdict(
   userId: string,
   sessionId: string,
   role: Role = 'user',
+  issuedAt = 0,
 ) {
-  const user: AuthUser = { userId, sessionId, role, tokenId: 'x', issuedAt: 0, expiresAt: 0 };
+  const user: AuthUser = { userId, sessionId, role, tokenId: 'x', issuedAt, expiresAt: 0 };
   return feed.check(user);
 }
