@@ -51,10 +51,18 @@ export class MailCatcher {
     readonly webPort: number,
   ) {}
 
+  /** Starts on two free ports; new ports if another process took one meanwhile. */
   static async start(): Promise<MailCatcher> {
-    const catcher = new MailCatcher(await freePort(), await freePort());
-    await catcher.resume();
-    return catcher;
+    for (let attempt = 1; ; attempt += 1) {
+      const catcher = new MailCatcher(await freePort(), await freePort());
+      try {
+        await catcher.resume();
+        return catcher;
+      } catch (error) {
+        await catcher.close();
+        if (attempt === 3) throw error;
+      }
+    }
   }
 
   get smtpUrl(): string {
@@ -69,12 +77,15 @@ export class MailCatcher {
   async resume(): Promise<void> {
     const args = ['-s', String(this.smtpPort), '-w', String(this.webPort), '--ip', '127.0.0.1'];
     args.push('--web-ip', '127.0.0.1', '--mail-directory', this.directory, '--silent');
-    this.child = spawn(process.execPath, [maildevBin(), ...args], { stdio: 'ignore' });
-    for (let tries = 0; tries < 200; tries += 1) {
+    const child = spawn(process.execPath, [maildevBin(), ...args], { stdio: 'ignore' });
+    this.child = child;
+    // Generous: on a loaded machine a Node process can take seconds to boot.
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && child.exitCode === null) {
       if (await this.healthy()) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error('the mail catcher did not start');
+    throw new Error(`the mail catcher did not start (exit code ${child.exitCode})`);
   }
 
   /** Stops the catcher: its SMTP port refuses connections until resume(). */
