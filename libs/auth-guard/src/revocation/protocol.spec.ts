@@ -48,6 +48,15 @@ describe('revocation protocol', () => {
     expect(decodeEvent(fields)).toBeUndefined();
   });
 
+  it('decodes a user event whatever its cause, as long as it carries the current role', () => {
+    // A verified or changed e-mail address is a user event too; a cause on the wire (should one
+    // be added) must not make older guards drop it.
+    const fields = ['e', 'ep', 't', 'user', 'at', '5', 'id', '9', 'sub', 'u1', 'role', 'user'];
+    const expected = { type: 'user', id: '9', userId: 'u1', role: 'user', at: 5 };
+    expect(decodeEvent(fields)?.event).toEqual(expected);
+    expect(decodeEvent([...fields, 'why', 'email_verified'])?.event).toEqual(expected);
+  });
+
   it('names every key after the stream', () => {
     const keys = revocationKeys('test:abc:revocations');
     expect(keys).toMatchObject({
