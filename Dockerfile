@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1.7
 # One multi-stage Dockerfile for the four services; the app is a build argument:
 #   docker build --build-arg APP=auth-service --build-arg PORT=3000 -t hybrid-auth/auth-service .
 # Node 22 LTS (maintained until 2027-04): the apps load NestJS 12's ESM-only packages through
@@ -23,6 +22,7 @@ COPY apps apps
 RUN npx nx run-many -t build --outputStyle=static
 
 # --- deploy: one app with its production dependencies only ---------------------------------
+# (from the npm cache the build stage filled: --prefer-offline downloads nothing again)
 FROM build AS deploy
 ARG APP
 RUN test -n "$APP" && mkdir -p /deploy \
@@ -30,7 +30,7 @@ RUN test -n "$APP" && mkdir -p /deploy \
  && for dir in libs/auth-guard libs/platform libs/database apps/$APP; do \
       mkdir -p /deploy/$dir && cp -r $dir/package.json $dir/dist /deploy/$dir/; \
     done \
- && cd /deploy && npm ci --omit=dev --no-audit --no-fund --workspace apps/$APP \
+ && cd /deploy && npm ci --omit=dev --prefer-offline --no-audit --no-fund --workspace apps/$APP \
     --workspace libs/auth-guard --workspace libs/platform --workspace libs/database
 
 # --- runtime: small, non-root, no compiler, no sources -------------------------------------
@@ -39,7 +39,8 @@ ARG APP
 ARG PORT
 ENV NODE_ENV=production APP=${APP} PORT=${PORT} LOG_FORMAT=json
 WORKDIR /srv
-COPY --from=deploy --chown=node:node /deploy /srv
+# Owned by root: the process (node) can read its code but not change it.
+COPY --from=deploy /deploy /srv
 # Mount point of the signing-key volume (compose): owned by the runtime user.
 RUN mkdir -p /keys && chown node:node /keys
 USER node

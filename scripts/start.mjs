@@ -2,6 +2,8 @@
 // `npm start`: builds, then runs auth-service and the three downstream services as separate
 // processes on their default ports. Uses DATABASE_URL / REDIS_URL when given; otherwise an
 // embedded PostgreSQL (data kept in .data/postgres) and a local redis-server when installed.
+// auth-service gets AUTH_SECRETS_KEY (given, or generated once into .data/auth-secrets-key),
+// which encrypts the keys it keeps in its database.
 // concurrently runs and prefixes the services; Ctrl-C stops everything this script started.
 // scripts/gateway.mjs puts the account page and every API prefix on one origin (GATEWAY_PORT,
 // 8080 or the next free port): the URL to open in a browser. The services listen on 127.0.0.1
@@ -10,7 +12,15 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { concurrently } from 'concurrently';
-import { SIGNALS, freePort, portFree, postgres, redis, withDatabase } from './start/infra.mjs';
+import {
+  SIGNALS,
+  freePort,
+  portFree,
+  postgres,
+  redis,
+  secretsKey,
+  withDatabase,
+} from './start/infra.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -28,7 +38,7 @@ const GATEWAY = { name: 'web', app: 'gateway', port: Number(process.env.GATEWAY_
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const loud = (line) => process.stdout.write(`\n\x1b[33;1m!! ${line}\x1b[0m\n\n`);
 
-function serviceEnv(service, pgUrl, redisUrl) {
+function serviceEnv(service, pgUrl, redisUrl, authSecretsKey) {
   const env = {
     ...process.env,
     PORT: String(service.port),
@@ -38,6 +48,8 @@ function serviceEnv(service, pgUrl, redisUrl) {
     LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
     // Plain http on localhost: browsers would drop Secure cookies on other hosts.
     AUTH_COOKIE_SECURE: process.env.AUTH_COOKIE_SECURE ?? 'false',
+    // The services reach each other over loopback http, which production mode would refuse.
+    AUTH_ALLOW_INSECURE_HTTP: process.env.AUTH_ALLOW_INSECURE_HTTP ?? 'true',
     // The local gateway forwards the browser's address (sessions list, login limits).
     HTTP_TRUST_PROXY: process.env.HTTP_TRUST_PROXY ?? '127.0.0.1',
     // Loopback only, whatever the environment says: the services trust 127.0.0.1 as their
@@ -51,6 +63,9 @@ function serviceEnv(service, pgUrl, redisUrl) {
   // One secret per run for auth-service's revocation snapshot: the guards read it while
   // Redis cannot answer, or poll it instead when there is no Redis at all.
   env.AUTH_REVOCATIONS_SECRET = process.env.AUTH_REVOCATIONS_SECRET ?? REVOCATIONS_SECRET;
+  // Only auth-service holds the key to its stored secrets.
+  delete env.AUTH_SECRETS_KEY;
+  if (service.app === 'auth-service') env.AUTH_SECRETS_KEY = authSecretsKey;
   return env;
 }
 
@@ -101,6 +116,7 @@ async function main() {
     });
   }
   await stopIfInterrupted();
+  const authSecretsKey = secretsKey();
   pg = await postgres();
   await stopIfInterrupted();
   rd = await redis();
@@ -121,7 +137,7 @@ async function main() {
       ...SERVICES.map((service) => ({
         name: service.name,
         command: `node apps/${service.app}/dist/main.js`,
-        env: serviceEnv(service, pg.url, rd?.url),
+        env: serviceEnv(service, pg.url, rd?.url, authSecretsKey),
         cwd: root,
       })),
       {

@@ -1,7 +1,8 @@
 // The infrastructure `npm start` needs: the PostgreSQL and Redis it was given, or an embedded
 // PostgreSQL (data kept in .data/postgres) and a local redis-server started for this run.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -99,4 +100,22 @@ export async function redis() {
       );
     },
   };
+}
+
+/**
+ * auth-service's AUTH_SECRETS_KEY, which encrypts the secrets it keeps in its database:
+ * the one given, or one generated on the first run and kept in .data/auth-secrets-key
+ * (readable by this user only), next to the embedded database it unlocks. Never in the
+ * database itself, so a dump of it holds no usable key.
+ */
+export function secretsKey() {
+  if (process.env.AUTH_SECRETS_KEY) return process.env.AUTH_SECRETS_KEY;
+  const file = path.join(dataDir, 'auth-secrets-key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    say(`Generating AUTH_SECRETS_KEY into ${path.relative(root, file)} (once)`);
+    // 'wx': two starts at once cannot both write a key.
+    writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(file, 'utf8').trim();
 }

@@ -50,7 +50,9 @@ export class AppModule {
             keySource: keys,
             clockLeewaySeconds: cfg.clockLeewaySeconds,
             maxTokenLifetimeSeconds: cfg.accessTokenTtl,
-            cookieName: cfg.cookies.accessName,
+            // The guard adds the prefix itself: the bare name and the mode.
+            cookieName: cfg.cookies.accessBaseName,
+            secureCookie: cfg.cookies.secure,
             clock: () => clock.now().getTime(),
           }),
         }),

@@ -82,8 +82,14 @@ describe('logins racing a password change or a disable', () => {
   }, 120_000);
 
   it('leaves no session alive after a disable, not even once the user is enabled again', async () => {
-    const adminToken = (await t.http().post('/auth/login').send(admin).expect(200)).body
-      .accessToken as string;
+    // Admin routes take only a token for auth-service alone.
+    const adminToken = (
+      await t
+        .http()
+        .post('/auth/login')
+        .send({ ...admin, audience: 'auth-service' })
+        .expect(200)
+    ).body.accessToken as string;
     for (let round = 0; round < ROUNDS; round += 1) {
       const email = uniqueEmail();
       const { body: user } = await t

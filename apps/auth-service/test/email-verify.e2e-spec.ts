@@ -1,5 +1,6 @@
 import { PASSWORD, uniqueEmail } from './harness';
 import { decodeJwt, expectError } from './expectations';
+import { eventually, followFeed, streamEvents, verdict } from './revocation-feed';
 import {
   PUBLIC_URL,
   linkToken,
@@ -70,6 +71,33 @@ describe('e-mail verification', () => {
       [id],
     );
     expect(events).toEqual([{ type: 'user', role: 'user', reason: 'email_verified' }]);
+  });
+
+  it('reaches every guard as a signed user event that makes the older tokens token_stale', async () => {
+    const feed = await followFeed(t);
+    try {
+      const { id, email, token } = await registerWithMail(t);
+      // The older token is issued two seconds before the verification: `iat` has whole seconds.
+      t.clock.advance(-2);
+      const before = await loginAs(t, email).finally(() => t.clock.advance(2));
+      await verify(t, token).expect(200);
+      const iatOf = (jwt: string) => (decodeJwt(jwt).payload as { iat: number }).iat;
+      const iat = iatOf(before.accessToken);
+      await eventually(() => verdict(feed, id, before.sessionId, 'user', iat) === 'token_stale');
+      const signed = (await streamEvents(t)).filter((e) => e.type === 'user' && e.userId === id);
+      expect(signed).toEqual([
+        { type: 'user', id: expect.any(String), userId: id, role: 'user', at: expect.any(Number) },
+      ]);
+      const refreshed = await t
+        .http()
+        .post('/auth/refresh')
+        .send({ refreshToken: before.refreshToken })
+        .expect(200);
+      const fresh = iatOf(refreshed.body.accessToken);
+      expect(verdict(feed, id, before.sessionId, 'user', fresh)).toBeUndefined();
+    } finally {
+      await feed.stop();
+    }
   });
 
   it('refuses an expired link (24 h by default) with 400 invalid_email_token', async () => {

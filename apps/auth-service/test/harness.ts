@@ -38,6 +38,15 @@ export interface AuthTestApp {
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/**
+ * The AUTH_SECRETS_KEY every test app gets unless it says otherwise (`AUTH_SECRETS_KEY: ''`
+ * runs without one): the default setup (`npm start`) encrypts its stored secrets, and a
+ * restart on the same database must present the same key.
+ */
+export const TEST_SECRETS_KEY = Buffer.alloc(32, 'hybrid-auth test secrets key').toString(
+  'base64url',
+);
+
 // Every e2e suite imports this file. Tests boot apps (some twice, for restarts) against the
 // shared PostgreSQL and Redis on two cores next to other suites: 5 s is too tight under load.
 jest.setTimeout(30_000);
@@ -71,6 +80,7 @@ export async function startAuthApp(
       // supertest connects from loopback, which is trusted as a proxy: see boot().
       HTTP_TRUST_PROXY: 'loopback',
       LOG_LEVEL: 'error',
+      AUTH_SECRETS_KEY: TEST_SECRETS_KEY,
       // Suites sign up dozens of users and rotate one session hundreds of times from the app's
       // one address; the limits on those are tested on their own (request-throttle.e2e-spec).
       AUTH_REGISTER_MAX_PER_IP: '100000',

@@ -128,13 +128,13 @@ describe('POST /auth/login', () => {
       expect(res.body.refreshToken).toBeUndefined();
       expect(res.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user: { email } });
       const cookies = setCookies(res);
-      expect(cookies.get('access_token')!.attributes).toEqual(
+      expect(cookies.get('__Host-access_token')!.attributes).toEqual(
         expect.arrayContaining(['Path=/', 'HttpOnly', 'Secure', 'SameSite=Lax', 'Max-Age=900']),
       );
-      expect(cookies.get('refresh_token')!.attributes).toEqual(
+      expect(cookies.get('__Secure-refresh_token')!.attributes).toEqual(
         expect.arrayContaining(['Path=/auth', 'HttpOnly', 'Secure', 'SameSite=Strict']),
       );
-      expect(cookies.get('refresh_token')!.value).toMatch(REFRESH_TOKEN);
+      expect(cookies.get('__Secure-refresh_token')!.value).toMatch(REFRESH_TOKEN);
     });
 
     it('authenticates later requests with the access cookie alone', async () => {
@@ -143,9 +143,27 @@ describe('POST /auth/login', () => {
       const me = await t
         .http()
         .get('/auth/me')
-        .set('cookie', cookieHeader(res, 'access_token'))
+        .set('cookie', cookieHeader(res, '__Host-access_token'))
         .expect(200);
       expect(me.body.email).toBe(email);
+    });
+
+    it('names the cookies __Host- and __Secure-, and ignores bare ones a sibling subdomain could plant', async () => {
+      const email = await registered();
+      const res = await login(t, email, PASSWORD, { 'x-auth-mode': 'cookie' }).expect(200);
+      const cookies = setCookies(res);
+      expect([...cookies.keys()].sort()).toEqual(['__Host-access_token', '__Secure-refresh_token']);
+      // __Host- demands Path=/ and no Domain; both prefixes demand Secure.
+      expect(cookies.get('__Host-access_token')!.attributes.join(';')).not.toMatch(/Domain=/i);
+      const access = cookies.get('__Host-access_token')!.value;
+      const refresh = cookies.get('__Secure-refresh_token')!.value;
+      const planted = await t.http().get('/auth/me').set('cookie', `access_token=${access}`);
+      expectError(planted, 401, 'missing_token');
+      const plantedRefresh = await t
+        .http()
+        .post('/auth/refresh')
+        .set('cookie', `refresh_token=${refresh}`);
+      expectError(plantedRefresh, 401, 'invalid_refresh_token');
     });
   });
 });
@@ -163,7 +181,7 @@ describe('POST /auth/login with AUTH_COOKIE_SECURE=false', () => {
       200,
     );
     const cookies = setCookies(res);
-    expect(cookies.size).toBe(2);
+    expect([...cookies.keys()].sort()).toEqual(['access_token', 'refresh_token']);
     for (const cookie of cookies.values()) {
       expect(cookie.attributes).toContain('HttpOnly');
       expect(cookie.attributes).not.toContain('Secure');

@@ -20,11 +20,11 @@ describe('POST /auth/logout', () => {
   /** Both cookies expire at once, with the path they were set with. */
   function expectClearedCookies(res: Awaited<ReturnType<typeof login>>): void {
     const cookies = setCookies(res);
-    expect(cookies.get('access_token')).toEqual({
+    expect(cookies.get('__Host-access_token')).toEqual({
       value: '',
       attributes: expect.arrayContaining(['Path=/', 'Max-Age=0']),
     });
-    expect(cookies.get('refresh_token')).toEqual({
+    expect(cookies.get('__Secure-refresh_token')).toEqual({
       value: '',
       attributes: expect.arrayContaining(['Path=/auth', 'Max-Age=0']),
     });
@@ -62,7 +62,7 @@ describe('POST /auth/logout', () => {
     const res = await t
       .http()
       .post('/auth/logout')
-      .set('cookie', cookieHeader(loggedIn, 'refresh_token'))
+      .set('cookie', cookieHeader(loggedIn, '__Secure-refresh_token'))
       .expect(204);
     expectClearedCookies(res);
     expect(await isLive(loggedIn.body.sessionId)).toBe(false);
@@ -151,7 +151,7 @@ describe('POST /auth/logout-all', () => {
       .set(bearer(second.accessToken))
       .send({ scope: 'all' })
       .expect(204);
-    expect(setCookies(res).get('refresh_token')?.value).toBe('');
+    expect(setCookies(res).get('__Secure-refresh_token')?.value).toBe('');
     for (const s of [first, second, third])
       expectError(await me(s.accessToken), 401, 'session_revoked');
     await me(bystander.accessToken).expect(200);

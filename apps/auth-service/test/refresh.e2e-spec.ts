@@ -200,14 +200,18 @@ describe('POST /auth/refresh', () => {
       const res = await t
         .http()
         .post('/auth/refresh')
-        .set('cookie', cookieHeader(loggedIn, 'refresh_token'))
+        .set('cookie', cookieHeader(loggedIn, '__Secure-refresh_token'))
         .expect(200);
       expect(res.body.accessToken).toBeUndefined();
       expect(res.body.refreshToken).toBeUndefined();
       const cookies = setCookies(res);
-      expect(cookies.get('refresh_token')!.value).toMatch(/\.1\./);
-      expect(cookies.get('refresh_token')!.attributes).toContain('Path=/auth');
-      await t.http().get('/auth/me').set('cookie', cookieHeader(res, 'access_token')).expect(200);
+      expect(cookies.get('__Secure-refresh_token')!.value).toMatch(/\.1\./);
+      expect(cookies.get('__Secure-refresh_token')!.attributes).toContain('Path=/auth');
+      await t
+        .http()
+        .get('/auth/me')
+        .set('cookie', cookieHeader(res, '__Host-access_token'))
+        .expect(200);
     });
 
     it('never answers the tokens of a cookie refresh in the body, even with refreshToken null', async () => {
@@ -215,12 +219,12 @@ describe('POST /auth/refresh', () => {
       const res = await t
         .http()
         .post('/auth/refresh')
-        .set('cookie', cookieHeader(loggedIn, 'refresh_token'))
+        .set('cookie', cookieHeader(loggedIn, '__Secure-refresh_token'))
         .send({ refreshToken: null })
         .expect(200);
       expect(res.body.accessToken).toBeUndefined();
       expect(res.body.refreshToken).toBeUndefined();
-      expect(setCookies(res).get('refresh_token')!.value).toMatch(/\.1\./);
+      expect(setCookies(res).get('__Secure-refresh_token')!.value).toMatch(/\.1\./);
     });
 
     it('refuses a cookie refresh sent from another site with 403 csrf_rejected', async () => {
@@ -228,7 +232,7 @@ describe('POST /auth/refresh', () => {
       const res = await t
         .http()
         .post('/auth/refresh')
-        .set('cookie', cookieHeader(loggedIn, 'refresh_token'))
+        .set('cookie', cookieHeader(loggedIn, '__Secure-refresh_token'))
         .set('origin', 'https://evil.example')
         .set('sec-fetch-site', 'cross-site');
       expectError(res, 403, 'csrf_rejected');

@@ -6,7 +6,7 @@ import { SERVICE } from '../src/service';
 import { expectError } from './expectations';
 import { bearer, signUpAndLogin, startAuthApp, uniqueEmail } from './harness';
 import type { AuthTestApp } from './harness';
-import { eventually, verdict } from './revocation-feed';
+import { eventually, feedContext, verdict } from './revocation-feed';
 
 const SECRET = 'snapshot-secret-for-e2e-0123456789abcdef';
 const PATH = '/auth/internal/revocations';
@@ -52,8 +52,13 @@ describe('GET /auth/internal/revocations: the window for guards whose stream can
   it('lists logouts and role changes of the window, in order, with the fields guards need', async () => {
     const s = await signUpAndLogin(t);
     await t.http().post('/auth/logout').set(bearer(s.accessToken)).expect(204);
-    const adminToken = (await t.http().post('/auth/login').send(admin).expect(200)).body
-      .accessToken;
+    const adminToken = (
+      await t
+        .http()
+        .post('/auth/login')
+        .send({ ...admin, audience: 'auth-service' })
+        .expect(200)
+    ).body.accessToken;
     await t
       .http()
       .patch(`/auth/admin/users/${s.user.id}`)
@@ -102,8 +107,7 @@ describe('GET /auth/internal/revocations: the window for guards whose stream can
         fallback: { url: `${await t.app.getUrl()}${PATH}`, secret: SECRET, intervalMs: 100 },
         strictBudgetMs: 10_000,
       },
-      (t.config.accessTokenTtl + 60) * 1000,
-      Date.now,
+      feedContext(t),
     );
     await feed.start();
     try {

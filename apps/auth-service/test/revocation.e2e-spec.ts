@@ -2,7 +2,7 @@ import type { RevocationFeed } from '@hybrid-auth/auth-guard';
 import { Redis } from 'ioredis';
 import { bearer, PASSWORD, REDIS_URL, signUpAndLogin, startAuthApp, uniqueEmail } from './harness';
 import type { AuthTestApp } from './harness';
-import { eventually, followFeed, verdict } from './revocation-feed';
+import { eventually, followFeed, streamKeys, verdict } from './revocation-feed';
 import { decodeJwt } from './expectations';
 
 describe('revocation events reach the stream every guard follows', () => {
@@ -23,7 +23,14 @@ describe('revocation events reach the stream every guard follows', () => {
   });
 
   const adminToken = async () =>
-    (await t.http().post('/auth/login').send(admin).expect(200)).body.accessToken as string;
+    // Admin routes take only a token for auth-service alone.
+    (
+      await t
+        .http()
+        .post('/auth/login')
+        .send({ ...admin, audience: 'auth-service' })
+        .expect(200)
+    ).body.accessToken as string;
 
   it('publishes a logout as a revoked session', async () => {
     const s = await signUpAndLogin(t);
@@ -143,6 +150,34 @@ describe('revocation events reach the stream every guard follows', () => {
       .send({ role: 'admin' });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('forbidden');
+    const selfOnly = await t
+      .http()
+      .post('/auth/refresh')
+      .send({ refreshToken: s.refreshToken, audience: 'auth-service' })
+      .expect(200);
+    const again = await t
+      .http()
+      .patch(`/auth/admin/users/${s.user.id}`)
+      .set(bearer(selfOnly.body.accessToken))
+      .send({ role: 'admin' });
+    expect({ status: again.status, code: again.body.code }).toEqual({
+      status: 403,
+      code: 'forbidden',
+    });
+  });
+
+  it('still publishes a logout when published marks were pre-set for the next outbox ids', async () => {
+    const s = await signUpAndLogin(t);
+    const [{ last }] = await t.dataSource.query(
+      'SELECT coalesce(max(id), 0)::text AS last FROM revocation_events',
+    );
+    const redis = new Redis(REDIS_URL);
+    const { published } = streamKeys(t);
+    for (let id = Number(last) + 1; id <= Number(last) + 20; id += 1)
+      await redis.set(published(String(id)), id % 2 === 0 ? '1' : '0-1', 'EX', 600);
+    await redis.quit();
+    await t.http().post('/auth/logout').set(bearer(s.accessToken)).expect(204);
+    await eventually(() => verdict(feed, s.user.id, s.sessionId) === 'session_revoked');
   });
 
   it('republishes the window when Redis lost its data, so a guard starting afterwards knows old revocations', async () => {
@@ -150,7 +185,7 @@ describe('revocation events reach the stream every guard follows', () => {
     await t.http().post('/auth/logout').set(bearer(s.accessToken)).expect(204);
     await eventually(() => verdict(feed, s.user.id, s.sessionId) === 'session_revoked');
     const redis = new Redis(REDIS_URL);
-    const stream = t.config.revocationStream;
+    const { stream } = streamKeys(t);
     const keys = await redis.keys(`${stream}*`);
     await redis.del(...keys);
     await redis.quit();

@@ -37,13 +37,13 @@ export async function startBillingApp(
   env: Record<string, string> = {},
   options: { heartbeats?: boolean } = {},
 ): Promise<BillingTestApp> {
-  const relay = await new TestRelay().init();
-  if (options.heartbeats !== false) await relay.startHeartbeats();
   const signer = new TestTokenSigner(ISSUER, AUDIENCE);
+  const relay = await new TestRelay(signer).init();
+  if (options.heartbeats !== false) await relay.startHeartbeats();
   try {
     const loaded = loadBillingConfig({
       REDIS_URL,
-      AUTH_REVOCATION_STREAM: relay.keys.stream,
+      AUTH_REVOCATION_STREAM: relay.streamKey,
       AUTH_ISSUER: ISSUER,
       LOG_LEVEL: 'error',
       ...env,

@@ -99,7 +99,11 @@ describe('billing-service', () => {
 
     it('forwards a token that came in the access-token cookie as a bearer token', async () => {
       const { token } = caller([500]);
-      await t.http().get('/billing/summary').set('cookie', `access_token=${token}`).expect(200);
+      await t
+        .http()
+        .get('/billing/summary')
+        .set('cookie', `__Host-access_token=${token}`)
+        .expect(200);
       expect(orders.requests[0].headers.authorization).toBe(`Bearer ${token}`);
     });
 

@@ -1,34 +1,43 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { encodeEvent, revocationKeys } from '@hybrid-auth/auth-guard';
-import type { RevocationEvent } from '@hybrid-auth/auth-guard';
+import { randomBytes } from 'node:crypto';
+import { TestStreamPublisher } from '@hybrid-auth/auth-guard/testing';
+import type { TestTokenSigner } from '@hybrid-auth/auth-guard/testing';
 import { Redis } from 'ioredis';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /**
  * Plays auth-service's relay on a revocation stream of this suite's own (Redis is shared
- * with other suites and engineers): sets the epoch, appends heartbeats and revocations with
- * the protocol helpers of @hybrid-auth/auth-guard, and deletes its keys at the end.
+ * with other suites and engineers): sets the epoch, appends signed heartbeats and
+ * revocations with the testing helpers of @hybrid-auth/auth-guard, and deletes its keys at
+ * the end. Entries are signed by the suite's token signer, whose key the guard trusts.
  */
 export class TestRelay {
-  readonly keys = revocationKeys(`test:${randomBytes(4).toString('hex')}:revocations`);
-  readonly epoch = randomUUID();
   private readonly redis = new Redis(REDIS_URL);
+  readonly publisher: TestStreamPublisher;
   private timer: NodeJS.Timeout | undefined;
-  private nextId = 1;
+
+  constructor(signer: TestTokenSigner) {
+    this.publisher = new TestStreamPublisher(this.redis, {
+      signer,
+      streamKey: `test:${randomBytes(4).toString('hex')}:revocations`,
+    });
+  }
+
+  get streamKey(): string {
+    return this.publisher.streamKey;
+  }
 
   async init(): Promise<this> {
-    await this.redis.set(this.keys.epoch, this.epoch);
+    await this.publisher.init();
     return this;
   }
 
   heartbeat(): Promise<unknown> {
-    return this.append({ type: 'heartbeat', at: Date.now() });
+    return this.publisher.heartbeat();
   }
 
   revokeSession(sessionId: string, userId: string): Promise<unknown> {
-    const id = String(this.nextId++);
-    return this.append({ type: 'session', id, sessionId, userId, at: Date.now() });
+    return this.publisher.revokeSession(sessionId, userId);
   }
 
   /** Heartbeats every `intervalMs`, as the real relay does about once a second. */
@@ -45,13 +54,7 @@ export class TestRelay {
 
   async close(): Promise<void> {
     this.stopHeartbeats();
-    await this.redis.del(this.keys.stream, this.keys.epoch);
+    await this.publisher.clear();
     await this.redis.quit();
-  }
-
-  private append(event: RevocationEvent): Promise<unknown> {
-    // Capped like the real stream, so a long run of heartbeats cannot grow it without bound.
-    const fields = encodeEvent(event, this.epoch);
-    return this.redis.xadd(this.keys.stream, 'MAXLEN', '~', '1000', '*', ...fields);
   }
 }

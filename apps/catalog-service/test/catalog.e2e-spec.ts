@@ -24,7 +24,11 @@ describe('catalog-service', () => {
     });
 
     it('accepts the token from the access-token cookie too', async () => {
-      await t.http().get('/catalog/me').set('cookie', `access_token=${userToken}`).expect(200);
+      await t
+        .http()
+        .get('/catalog/me')
+        .set('cookie', `__Host-access_token=${userToken}`)
+        .expect(200);
     });
 
     it('refuses a request without a token with 401 missing_token', async () => {

@@ -31,9 +31,11 @@ export interface CatalogTestApp {
  * PostgreSQL database. There is no auth-service in these tests: the guard gets the
  * signer's public key instead of a JWKS URL, everything else comes from `env` as in production.
  */
-export async function startCatalogApp(env: Record<string, string> = {}): Promise<CatalogTestApp> {
+export async function startCatalogApp(
+  env: Record<string, string> = {},
+  signer = new TestTokenSigner(ISSUER, AUDIENCE),
+): Promise<CatalogTestApp> {
   const db = await createTestDatabase('catalog');
-  const signer = new TestTokenSigner(ISSUER, AUDIENCE);
   try {
     const loaded = loadCatalogConfig({
       DATABASE_URL: db.url,

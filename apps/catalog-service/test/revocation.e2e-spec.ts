@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { encodeEvent, revocationKeys } from '@hybrid-auth/auth-guard';
+import { TestStreamPublisher, TestTokenSigner } from '@hybrid-auth/auth-guard/testing';
 import { Redis } from 'ioredis';
-import { REDIS_URL, bearer, startCatalogApp } from './harness';
+import { AUDIENCE, ISSUER, REDIS_URL, bearer, startCatalogApp } from './harness';
 import type { CatalogTestApp } from './harness';
 
 /** Polls until `probe` answers `status`; fails the test if it never does. */
@@ -17,20 +17,24 @@ async function eventually(probe: () => Promise<{ status: number }>, status: numb
 }
 
 describe('catalog-service with the revocation feed', () => {
-  // A stream of this suite's own, written here the way auth-service's relay writes it.
-  const keys = revocationKeys(`test:${randomBytes(4).toString('hex')}:revocations`);
-  const epoch = randomUUID();
+  // A stream of this suite's own, written here the way auth-service's relay writes it: signed
+  // by the key that signs the suite's tokens, which is the one the guard trusts.
+  const signer = new TestTokenSigner(ISSUER, AUDIENCE);
   let redis: Redis;
+  let relay: TestStreamPublisher;
   let t: CatalogTestApp;
 
   beforeAll(async () => {
     redis = new Redis(REDIS_URL);
-    await redis.set(keys.epoch, epoch);
-    t = await startCatalogApp({ REDIS_URL, AUTH_REVOCATION_STREAM: keys.stream });
+    relay = await new TestStreamPublisher(redis, {
+      signer,
+      streamKey: `test:${randomBytes(4).toString('hex')}:revocations`,
+    }).init();
+    t = await startCatalogApp({ REDIS_URL, AUTH_REVOCATION_STREAM: relay.streamKey }, signer);
   });
   afterAll(async () => {
     await t.close();
-    await redis.del(keys.stream, keys.epoch);
+    await relay.clear();
     await redis.quit();
   });
 
@@ -41,8 +45,7 @@ describe('catalog-service with the revocation feed', () => {
     await t.http().get('/catalog/me').set(bearer(revoked)).expect(200);
 
     const sessionId = JSON.parse(Buffer.from(revoked.split('.')[1], 'base64url').toString()).sid;
-    const event = { type: 'session' as const, id: '1', sessionId, userId, at: Date.now() };
-    await redis.xadd(keys.stream, '*', ...encodeEvent(event, epoch));
+    await relay.revokeSession(sessionId, userId);
 
     await eventually(() => t.http().get('/catalog/me').set(bearer(revoked)), 401);
     const res = await t.http().get('/catalog/me').set(bearer(revoked)).expect(401);
@@ -55,18 +58,11 @@ describe('catalog-service with the revocation feed', () => {
     const userId = randomUUID();
     const sessionId = randomUUID();
     const probe = t.signer.token({ userId, sessionId: randomUUID() });
-    const event = { type: 'session' as const, id: '2', sessionId, userId, at: Date.now() };
-    await redis.xadd(keys.stream, '*', ...encodeEvent(event, epoch));
+    await relay.revokeSession(sessionId, userId);
     // Once a later revocation is seen, this one was applied too: the stream is read in order.
-    const marker = {
-      type: 'session' as const,
-      id: '3',
-      sessionId: randomUUID(),
-      userId,
-      at: Date.now(),
-    };
-    await redis.xadd(keys.stream, '*', ...encodeEvent({ ...marker }, epoch));
-    const markerToken = t.signer.token({ userId, sessionId: marker.sessionId });
+    const marker = randomUUID();
+    await relay.revokeSession(marker, userId);
+    const markerToken = t.signer.token({ userId, sessionId: marker });
     await eventually(() => t.http().get('/catalog/me').set(bearer(markerToken)), 401);
 
     const fresh = t.signer.token({ userId, sessionId });
@@ -74,6 +70,29 @@ describe('catalog-service with the revocation feed', () => {
     expect(res.body.code).toBe('session_revoked');
     expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
     await t.http().get('/catalog/me').set(bearer(probe)).expect(200);
+  });
+
+  it('ignores a revocation written to Redis without auth-service’s signature', async () => {
+    const userId = randomUUID();
+    const sessionId = randomUUID();
+    const token = t.signer.token({ userId, sessionId });
+    const forger = new TestStreamPublisher(redis, {
+      signer: new TestTokenSigner(ISSUER, AUDIENCE, signer.kid),
+      streamKey: relay.streamKey,
+      epoch: relay.epoch,
+    });
+    await forger.revokeSession(sessionId, userId);
+    const marker = randomUUID();
+    await relay.revokeSession(marker, userId);
+    await eventually(
+      () =>
+        t
+          .http()
+          .get('/catalog/me')
+          .set(bearer(t.signer.token({ userId, sessionId: marker }))),
+      401,
+    );
+    await t.http().get('/catalog/me').set(bearer(token)).expect(200);
   });
 
   it('keeps serving public routes and verified tokens without heartbeats: it is not strict', async () => {

@@ -24,6 +24,8 @@ export function commonEnv(port: number, stream: string): Record<string, string> 
     AUTH_ISSUER: ISSUER,
     AUTH_REVOCATION_STREAM: stream,
     NODE_ENV: 'production',
+    // Loopback http between the processes of a run.
+    AUTH_ALLOW_INSECURE_HTTP: 'true',
   };
 }
 

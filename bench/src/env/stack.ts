@@ -9,6 +9,7 @@ import type { Credentials, LoggedIn } from './identities';
 import type { TokenPool } from './pool';
 import { freePort, startNode } from './processes';
 import type { ServiceProcess } from './processes';
+import { DEFAULT_REDIS_PREFIX } from '@hybrid-auth/auth-guard';
 import { benchKeys, connectRedis, deleteBenchKeys, seedSessionKeys } from './redis';
 import {
   BENCH_AUDIENCE,
@@ -171,7 +172,11 @@ export class StackBuilder {
     // The run's private signing key is of no use afterwards; it is not left lying around.
     rmSync(path.join(this.settings.artefactsDir, 'signing-keys.json'), { force: true });
     if (this.redis) {
-      const deleted = await deleteBenchKeys(this.redis, this.keys.prefix).catch(() => 0);
+      // The services put their deployment prefix (AUTH_REDIS_PREFIX, default) before the
+      // stream name they were given: those keys are this run's too.
+      let deleted = 0;
+      for (const prefix of [this.keys.prefix, `${DEFAULT_REDIS_PREFIX}${this.keys.prefix}`])
+        deleted += await deleteBenchKeys(this.redis, prefix).catch(() => 0);
       log(`removed ${deleted} Redis keys of this run`);
       this.redis.disconnect();
     }

@@ -10,6 +10,7 @@ const user = (sessionId: string): AuthUser => ({
   userId: randomUUID(),
   sessionId,
   role: 'user',
+  audience: ['bench-service'],
   tokenId: randomUUID(),
   issuedAt: 0,
   expiresAt: 0,

@@ -128,6 +128,24 @@ describe('the compose gateway (nginx) in front of the stack', () => {
     }
   });
 
+  it('sends exactly one HSTS header on every answer: account page, API, JSON 404 and health', async () => {
+    const seen: Record<string, string | null> = {};
+    for (const path of [
+      '/',
+      '/app.js',
+      '/catalog/products',
+      '/.well-known/jwks.json',
+      '/nowhere',
+      '/healthz',
+    ]) {
+      const res = await fetch(`${gateway.url}${path}`);
+      await res.arrayBuffer();
+      // Two headers would read "a, b" here.
+      seen[path] = res.headers.get('strict-transport-security');
+    }
+    expect(new Set(Object.values(seen))).toEqual(new Set(['max-age=31536000; includeSubDomains']));
+  });
+
   it('keeps a browser on one origin: the access cookie alone opens every service, the refresh cookie refreshes', async () => {
     const email = uniqueEmail('browser');
     await call(`${gateway.url}/auth/register`, { body: { email, password: PASSWORD } });

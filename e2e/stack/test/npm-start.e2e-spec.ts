@@ -1,5 +1,6 @@
 import { dropDatabase, withDatabase } from '@hybrid-auth/database';
 import { TEST_SERVER_URL } from '@hybrid-auth/database/testing';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
@@ -68,6 +69,24 @@ async function expectSnapshotFeedWired(output: string): Promise<void> {
     status: 404,
     body: { code: 'not_found', message: 'Not found' },
   });
+}
+
+const DATA_DIR = path.join(ROOT, '.data');
+const SECRETS_KEY_FILE = path.join(DATA_DIR, 'auth-secrets-key');
+
+/** What this test created under .data/ goes again; a developer's own files stay. */
+function removeIfCreated(created: { postgres: boolean; key: boolean }): void {
+  if (created.postgres) rmSync(path.join(DATA_DIR, 'postgres'), { recursive: true, force: true });
+  if (created.key) rmSync(SECRETS_KEY_FILE, { force: true });
+  if (existsSync(DATA_DIR) && readdirSync(DATA_DIR).length === 0) rmdirSync(DATA_DIR);
+}
+
+/** The values of auth-service's auth_secrets table, read straight from PostgreSQL. */
+function storedSecrets(databaseUrl: string): string[] {
+  const out = execFileSync('psql', [databaseUrl, '-Atc', 'SELECT value FROM auth_secrets'], {
+    encoding: 'utf8',
+  });
+  return out.split('\n').filter((line) => line.length > 0);
 }
 
 /**
@@ -148,6 +167,7 @@ describe('npm start', () => {
   it('runs the stack on the PostgreSQL and Redis it is given, and stops every process on Ctrl-C', async () => {
     await dropStartDatabases();
     const stream = `test:${randomBytes(4).toString('hex')}:revocations`;
+    const created = { postgres: false, key: !existsSync(SECRETS_KEY_FILE) };
     try {
       const env = environment({
         DATABASE_URL: withDatabase(TEST_SERVER_URL, 'postgres'),
@@ -157,15 +177,21 @@ describe('npm start', () => {
       const outcome = await runOnce('DATABASE_URL and REDIS_URL', env, 'group');
       expect(outcome.ports).toEqual(PORTS);
       await expectNothingLeft(outcome);
+      // The generated keys are kept encrypted under the AUTH_SECRETS_KEY the script made.
+      expect(existsSync(SECRETS_KEY_FILE)).toBe(true);
+      const stored = storedSecrets(withDatabase(TEST_SERVER_URL, 'hybrid_auth'));
+      expect(stored).toHaveLength(2);
+      for (const value of stored) expect(value).toMatch(/^aes256gcm:v1:/);
     } finally {
       await dropStartDatabases();
+      removeIfCreated(created);
     }
   }, 240_000);
 
   it('starts an embedded PostgreSQL and a local redis-server without them, and stops both on an interrupt to the script alone', async () => {
-    const dataDir = path.join(ROOT, '.data/postgres');
-    // A developer's own embedded database is kept; one made by this test is removed.
-    const fresh = !existsSync(dataDir);
+    const dataDir = path.join(DATA_DIR, 'postgres');
+    // A developer's own embedded database (and its key) is kept; one made by this test is removed.
+    const created = { postgres: !existsSync(dataDir), key: !existsSync(SECRETS_KEY_FILE) };
     try {
       const outcome = await runOnce(
         'embedded PostgreSQL, local redis-server',
@@ -178,9 +204,7 @@ describe('npm start', () => {
       expect(outcome.started.some((p) => p.args.includes(dataDir))).toBe(true);
       await expectNothingLeft(outcome);
     } finally {
-      if (fresh) rmSync(dataDir, { recursive: true, force: true });
-      if (fresh && readdirSync(path.dirname(dataDir)).length === 0)
-        rmdirSync(path.dirname(dataDir));
+      removeIfCreated(created);
     }
   }, 240_000);
 });

@@ -18,6 +18,8 @@ describe('graceful shutdown', () => {
       REDIS_URL: MACHINE_REDIS,
       AUTH_REVOCATION_STREAM: `test:shutdown:${Date.now()}`,
       HTTP_SHUTDOWN_GRACE_MS: '10000',
+      // Twelve sign-ups from one address: over the default per-address limit of the window.
+      AUTH_REGISTER_MAX_PER_IP: '1000',
     });
     await auth.start();
     // Registrations hash with argon2id: many are still running when SIGTERM arrives.

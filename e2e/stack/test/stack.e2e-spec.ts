@@ -155,7 +155,7 @@ describe('the stack as separate processes, with a real login', () => {
       [
         'user disabled by an admin',
         async (s) => {
-          const admin = await login(stack.auth.url, ADMIN.email, ADMIN.password);
+          const admin = await login(stack.auth.url, ADMIN.email, ADMIN.password, 'auth-service');
           const res = await call(`${stack.auth.url}/auth/admin/users/${s.user.id}`, {
             method: 'PATCH',
             token: admin.accessToken,
@@ -182,7 +182,7 @@ describe('the stack as separate processes, with a real login', () => {
 
   it('makes old tokens stale after a role change, and a refreshed token works everywhere', async () => {
     const s = await signUp(stack.auth.url);
-    const admin = await login(stack.auth.url, ADMIN.email, ADMIN.password);
+    const admin = await login(stack.auth.url, ADMIN.email, ADMIN.password, 'auth-service');
     const changed = await call(`${stack.auth.url}/auth/admin/users/${s.user.id}`, {
       method: 'PATCH',
       token: admin.accessToken,
@@ -198,6 +198,34 @@ describe('the stack as separate processes, with a real login', () => {
       const res = await me(service, refreshed.body.accessToken);
       expect(res.status).toBe(200);
       expect(res.body.role).toBe('admin');
+    }
+  });
+
+  it('keeps admin routes to admin-only tokens, which no downstream service accepts', async () => {
+    const target = await signUp(stack.auth.url);
+    const ordinary = await login(stack.auth.url, ADMIN.email, ADMIN.password);
+    const adminOnly = await login(stack.auth.url, ADMIN.email, ADMIN.password, 'auth-service');
+    const patch = (token: string) =>
+      call(`${stack.auth.url}/auth/admin/users/${target.user.id}`, {
+        method: 'PATCH',
+        token,
+        body: { role: 'user' },
+      });
+    // What a downstream service could replay: its own copy of an admin's ordinary token.
+    const replayed = await patch(ordinary.accessToken);
+    expect({ status: replayed.status, code: replayed.body.code }).toEqual({
+      status: 401,
+      code: 'invalid_token',
+    });
+    expect((await patch(adminOnly.accessToken)).status).toBe(200);
+    for (const service of ['catalog', 'orders', 'billing'] as const) {
+      expect((await me(service, ordinary.accessToken)).status).toBe(200);
+      const res = await me(service, adminOnly.accessToken);
+      expect({ service, status: res.status, code: res.body.code }).toEqual({
+        service,
+        status: 401,
+        code: 'invalid_token',
+      });
     }
   });
 });

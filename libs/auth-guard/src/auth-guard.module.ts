@@ -23,11 +23,17 @@ function createKeySource(options: NormalizedOptions): KeySource {
   });
 }
 
-function createFeed(options: NormalizedOptions): RevocationFeed | null {
+function createFeed(options: NormalizedOptions, keys: KeySource): RevocationFeed | null {
   if (!options.revocation) return null;
   // News is kept as long as any token it concerns can be alive, with the leeway on both ends.
   const retentionMs = (options.maxTokenLifetimeSeconds + 2 * options.clockLeewaySeconds) * 1000;
-  return new RevocationFeed(options.revocation, retentionMs, options.clock);
+  return new RevocationFeed(options.revocation, {
+    retentionMs,
+    leewayMs: options.clockLeewaySeconds * 1000,
+    // auth-service signs the stream with the keys it signs tokens with.
+    keys,
+    clock: options.clock,
+  });
 }
 
 /**
@@ -43,7 +49,11 @@ function createFeed(options: NormalizedOptions): RevocationFeed | null {
       inject: [MODULE_OPTIONS_TOKEN],
     },
     { provide: KEY_SOURCE, useFactory: createKeySource, inject: [AUTH_GUARD_OPTIONS] },
-    { provide: REVOCATION_FEED, useFactory: createFeed, inject: [AUTH_GUARD_OPTIONS] },
+    {
+      provide: REVOCATION_FEED,
+      useFactory: createFeed,
+      inject: [AUTH_GUARD_OPTIONS, KEY_SOURCE],
+    },
     {
       provide: HybridJwtStrategy,
       useFactory: (options: NormalizedOptions) => new HybridJwtStrategy(options),

@@ -5,6 +5,11 @@ export interface AuthUser {
   userId: string;
   sessionId: string;
   role: Role;
+  /**
+   * The token's `aud`, as a list: every service it is good for. auth-service's admin routes
+   * accept only a token meant for auth-service alone.
+   */
+  audience: readonly string[];
   /** `jti`, `iat` and `exp` of the token, for auditing and for forwarding decisions. */
   tokenId: string;
   issuedAt: number;

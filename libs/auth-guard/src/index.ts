@@ -25,17 +25,37 @@ export { RevocationFeed } from './revocation/revocation-feed';
 export type {
   FeedStatus,
   RevocationFallbackOptions,
+  RevocationFeedContext,
   RevocationFeedOptions,
 } from './revocation/revocation-feed';
 export { DenyList } from './revocation/deny-list';
 export {
+  DEFAULT_REDIS_PREFIX,
   DEFAULT_REVOCATION_STREAM,
-  decodeEvent,
-  encodeEvent,
+  REDIS_PREFIX_PATTERN,
   parseSnapshot,
   revocationKeys,
 } from './revocation/protocol';
 export type { RevocationEvent, RevocationSnapshot } from './revocation/protocol';
+export {
+  MAX_EVENTS_PER_ENTRY,
+  STREAM_FORMAT_VERSION,
+  readStreamEntry,
+  signStreamEntry,
+} from './revocation/stream-entry';
+export type {
+  EntryRejection,
+  StreamEntry,
+  StreamScope,
+  StreamSigningKey,
+} from './revocation/stream-entry';
+export type { FeedRejection } from './revocation/feed-rejections';
 export { TokenVerifier } from './verification/token-verifier';
-export { extractToken, readCookie } from './verification/token-extractor';
+export {
+  SECURE_PREFIX,
+  accessCookieName,
+  extractToken,
+  hasCookiePrefix,
+  readCookie,
+} from './verification/token-extractor';
 export { signAccessToken } from './token-format';

@@ -2,6 +2,8 @@ import type { KeySource } from './keys/key-source';
 import type { PublicJwk } from './keys/jwk';
 import type { RevocationFeedOptions } from './revocation/revocation-feed';
 import { DEFAULTS, MAX_CLOCK_LEEWAY_SECONDS } from './constants';
+import { accessCookieName, hasCookiePrefix } from './verification/token-extractor';
+import { REDIS_PREFIX_PATTERN } from './revocation/protocol';
 
 export interface AuthGuardModuleOptions {
   /** The `iss` every token must carry. */
@@ -21,8 +23,18 @@ export interface AuthGuardModuleOptions {
    * auth-service's `AUTH_ACCESS_TOKEN_TTL`; revocation news is kept this long (+ leeway).
    */
   maxTokenLifetimeSeconds?: number;
-  /** Name of the cookie browsers send the access token in (default `access_token`); null disables cookies. */
+  /**
+   * Name of the cookie browsers send the access token in (default `access_token`), without a
+   * prefix; null disables cookies. With `secureCookie` (the default) the cookie read is
+   * `__Host-<name>`, the one auth-service sets over https.
+   */
   cookieName?: string | null;
+  /**
+   * Whether auth-service sets Secure cookies (its AUTH_COOKIE_SECURE, default true): the access
+   * cookie is then `__Host-` prefixed, and the bare name is ignored. false only for plain-http
+   * development.
+   */
+  secureCookie?: boolean;
   /** How many verified tokens to remember (default 10 000). */
   cacheSize?: number;
   /** JWKS fetching: refresh period, unknown-`kid` refetch cooldown, request timeout. */
@@ -55,6 +67,7 @@ export type NormalizedOptions = Required<
   >
 > &
   Pick<AuthGuardModuleOptions, 'jwksUrl' | 'keys' | 'keySource' | 'revocation'> & {
+    /** The access cookie's full name, prefix included. */
     cookieName: string | null;
     jwks: { refreshIntervalSeconds: number; unknownKidCooldownSeconds: number; timeoutMs: number };
   };
@@ -72,9 +85,18 @@ export function normalizeOptions(options: AuthGuardModuleOptions): NormalizedOpt
   }
   const lifetime = options.maxTokenLifetimeSeconds ?? DEFAULTS.maxTokenLifetimeSeconds;
   if (!(lifetime > 0)) problems.push('maxTokenLifetimeSeconds must be positive');
+  if (options.cookieName && hasCookiePrefix(options.cookieName)) {
+    problems.push('cookieName must not carry a __Host- or __Secure- prefix: secureCookie adds it');
+  }
   if (options.strict && !options.revocation) problems.push('strict needs a revocation feed');
   if (options.revocation && !options.revocation.redis && !options.revocation.fallback) {
     problems.push('revocation needs redis, a fallback, or both');
+  }
+  const prefix = options.revocation?.keyPrefix;
+  if (prefix !== undefined && !REDIS_PREFIX_PATTERN.test(prefix)) {
+    problems.push(
+      'revocation.keyPrefix must be one segment of letters, digits, _ . - ending in ":"',
+    );
   }
   if (problems.length > 0) {
     throw new Error(`Invalid AuthGuardModule options: ${problems.join('; ')}`);
@@ -87,7 +109,10 @@ export function normalizeOptions(options: AuthGuardModuleOptions): NormalizedOpt
     keySource: options.keySource,
     clockLeewaySeconds: leeway,
     maxTokenLifetimeSeconds: lifetime,
-    cookieName: options.cookieName === undefined ? DEFAULTS.cookieName : options.cookieName,
+    cookieName:
+      options.cookieName === null
+        ? null
+        : accessCookieName(options.cookieName ?? DEFAULTS.cookieName, options.secureCookie ?? true),
     cacheSize: options.cacheSize ?? DEFAULTS.cacheSize,
     jwks: {
       refreshIntervalSeconds:

@@ -2,9 +2,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { AuthUser } from '../src/auth-user';
 import type { Role } from '../src/constants';
 
-/** The verified user of a token of this session, as the deny-list sees it. */
 /**
- * A verified token. By default issued after every event these tests publish (their clocks
+ * The verified user of a token of this session, as the deny-list sees it. By default issued after every event these tests publish (their clocks
  * start at 1.8e12 ms), so only its session and role decide; pass `issuedAt` (seconds) to
  * test the time rule of user events.
  */
@@ -17,6 +16,7 @@ export const tokenOf = (
   userId,
   sessionId,
   role,
+  audience: ['test-service'],
   tokenId: 'jti',
   issuedAt,
   expiresAt: issuedAt + 900,

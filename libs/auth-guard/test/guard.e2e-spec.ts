@@ -38,12 +38,18 @@ describe.each<Adapter>(['fastify', 'express'])('JwtAuthGuard on %s', (adapter) =
     expect(res.body).toMatchObject({ userId, role: 'user' });
   });
 
-  it('reads the token from the access cookie', async () => {
+  it('reads the token from the __Host- access cookie, never from a bare one', async () => {
     const token = signer.token();
     await request(app.getHttpServer())
       .get('/me')
-      .set('cookie', `theme=dark; access_token=${token}`)
+      .set('cookie', `theme=dark; __Host-access_token=${token}`)
       .expect(200);
+    // A bare cookie is what a sibling subdomain or a plain-http page could plant.
+    const planted = await request(app.getHttpServer())
+      .get('/me')
+      .set('cookie', `access_token=${token}`)
+      .expect(401);
+    expect(planted.body.code).toBe('missing_token');
   });
 
   it('hands the raw token to @AccessToken()', async () => {

@@ -65,7 +65,7 @@ describe.each<Adapter>(['fastify', 'express'])('hostile tokens on %s', (adapter)
     for (const hostile of hostileTokens(signer, AUDIENCE, { keyUrl })) {
       const res = await request(app.getHttpServer())
         .get('/me')
-        .set('cookie', `access_token=${hostile.token}`);
+        .set('cookie', `__Host-access_token=${hostile.token}`);
       const problem = mismatch(hostile, res);
       if (problem) wrong.push(problem);
     }

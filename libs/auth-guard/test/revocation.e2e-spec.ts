@@ -3,9 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { encodeEvent, revocationKeys } from '../src';
 import type { RevocationEvent } from '../src';
-import { TestTokenSigner } from '../src/testing';
+import { TestStreamPublisher, TestTokenSigner } from '../src/testing';
 import { createProbeApp } from './test-app';
 import type { Adapter } from './test-app';
 
@@ -17,28 +16,30 @@ describe.each<Adapter>(['fastify', 'express'])('revocation through the guard on 
   let app: INestApplication;
   let redis: Redis;
   let now: number;
-  const keys = revocationKeys(`test:${randomUUID()}:revocations`);
-  const publish = (event: RevocationEvent) =>
-    redis.xadd(keys.stream, '*', ...encodeEvent(event, 'epoch-1'));
+  let relay: TestStreamPublisher;
+  const publish = (event: RevocationEvent) => relay.publish(event);
   const get = (path: string, token: string) =>
     request(app.getHttpServer()).get(path).set('authorization', `Bearer ${token}`);
 
   beforeAll(async () => {
     now = Date.now();
     redis = new Redis(REDIS_URL);
-    await redis.set(keys.epoch, 'epoch-1');
+    relay = await new TestStreamPublisher(redis, {
+      signer,
+      streamKey: `test:${randomUUID()}:revocations`,
+    }).init();
     app = await createProbeApp(adapter, {
       issuer: signer.issuer,
       audience: AUDIENCE,
       keys: signer.jwks,
-      revocation: { redis: REDIS_URL, streamKey: keys.stream, strictBudgetMs: 5000 },
+      revocation: { redis: REDIS_URL, streamKey: relay.streamKey, strictBudgetMs: 5000 },
       clock: () => now,
     });
   });
 
   afterAll(async () => {
     await app.close();
-    await redis.del(keys.stream, keys.epoch);
+    await relay.clear();
     await redis.quit();
   });
 
@@ -69,6 +70,26 @@ describe.each<Adapter>(['fastify', 'express'])('revocation through the guard on 
     const res = await get('/me', signer.token({ userId, role: 'admin' })).expect(401);
     expect(res.body.code).toBe('token_stale');
     await get('/me', signer.token({ userId, role: 'user' })).expect(200);
+  });
+
+  it('refuses every token of a user issued before a user event that keeps the role with token_stale', async () => {
+    // How a verified or changed e-mail address reaches the guard: a signed user event with the
+    // user's current role, whose signed `at` makes the tokens of earlier seconds stale.
+    const userId = randomUUID();
+    const second = Math.floor(now / 1000);
+    await publish({ type: 'user', id: randomUUID(), userId, role: 'user', at: now });
+    await delay(100);
+    const before = signer.token({
+      userId,
+      issuedAt: second - 1,
+      claims: { email_verified: false },
+    });
+    const res = await get('/me', before).expect(401);
+    expect(res.body.code).toBe('token_stale');
+    await get(
+      '/me',
+      signer.token({ userId, issuedAt: second, claims: { email_verified: true } }),
+    ).expect(200);
   });
 
   it('serves strict routes after a heartbeat and answers 503 with Retry-After once it is too old', async () => {

@@ -1,14 +1,20 @@
-import { Body, Controller, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Param, ParseUUIDPipe, Patch, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@hybrid-auth/auth-guard';
 import { ApiAuthenticated, ApiError, ApiErrors } from '@hybrid-auth/platform';
 import { AdminUsersService } from './admin-users.service';
 import { UpdateUserDto } from './update-user.dto';
 import type { AdminUserView } from './update-user.dto';
+import { SelfAudienceGuard } from './self-audience.guard';
 
+/**
+ * Needs role admin and an access token for auth-service alone (`aud: ["auth-service"]`,
+ * from login or refresh with `audience: "auth-service"`): see SelfAudienceGuard.
+ */
 @ApiTags('admin')
 @ApiAuthenticated()
 @Roles('admin')
+@UseGuards(SelfAudienceGuard)
 @Controller('auth/admin/users')
 export class AdminController {
   constructor(private readonly users: AdminUsersService) {}
@@ -16,6 +22,12 @@ export class AdminController {
   @Patch(':id')
   @ApiOkResponse({
     description: 'The user as it now is: `{ id, email, role, disabled, createdAt }`.',
+  })
+  @ApiOperation({
+    description:
+      'Role admin, with an access token for auth-service alone: log in or refresh with ' +
+      '`"audience": "auth-service"`. An ordinary token (one that lists other services) is ' +
+      '401 `invalid_token`, whoever holds it.',
   })
   @ApiErrors({ 400: ['validation_failed'], 403: ['forbidden'], 404: ['not_found'] })
   async update(

@@ -8,6 +8,12 @@ import type { AuthConfig } from '../config/auth.config';
  * Browser mode: both tokens travel only in HttpOnly cookies. The access cookie goes
  * everywhere on the origin (SameSite=Lax); the refresh cookie only to /auth and only
  * same-site (SameSite=Strict), so no other path or site ever sees it.
+ *
+ * Over https the names carry prefixes (`__Host-access_token`, `__Secure-refresh_token`, see
+ * auth.config.ts) so that no sibling subdomain can plant either cookie. The refresh cookie
+ * keeps Path=/auth (docs/api.md) rather than /auth/refresh: logout reads it too, to end the
+ * session when the access token has already expired, and every path under /auth is
+ * auth-service itself, so a narrower path would hide it from no other party.
  */
 @Injectable()
 export class AuthCookies {

@@ -14,13 +14,14 @@ import {
   readCookie,
 } from '@hybrid-auth/auth-guard';
 import type { AuthUser } from '@hybrid-auth/auth-guard';
-import { ApiAuthenticated, ApiErrors, notFound } from '@hybrid-auth/platform';
+import { ApiAuthenticated, ApiError, ApiErrors, notFound } from '@hybrid-auth/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
 import { UsersService } from '../users/users.service';
 import { toPublicUser } from '../users/user.entity';
 import type { PublicUser } from '../users/user.entity';
+import type { TokenAudience } from '../tokens/access-tokens.service';
 import { AccountEmailService } from '../email/account-email.service';
 import { AuthCookies } from './auth-cookies';
 import { AuthService } from './auth.service';
@@ -74,7 +75,8 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const result = await this.auth.login(dto.email, dto.password, clientInfo(request));
+    const audience = this.audience(dto.audience);
+    const result = await this.auth.login(dto.email, dto.password, clientInfo(request), audience);
     return this.respond(result, reply, request.headers['x-auth-mode'] === 'cookie');
   }
 
@@ -100,7 +102,8 @@ export class AuthController {
     // cookie must go back only as a cookie, never in a body a page script can read.
     const fromBody = dto.refreshToken ?? undefined;
     const fromCookie = this.refreshCookie(request);
-    const result = await this.auth.refresh(fromBody ?? fromCookie, clientInfo(request));
+    const audience = this.audience(dto.audience);
+    const result = await this.auth.refresh(fromBody ?? fromCookie, clientInfo(request), audience);
     const cookieMode =
       request.headers['x-auth-mode'] === 'cookie' ||
       (fromBody === undefined && fromCookie !== undefined);
@@ -169,6 +172,15 @@ export class AuthController {
     this.cookies.set(reply, result);
     const { accessToken: _a, refreshToken: _r, ...rest } = result;
     return rest;
+  }
+
+  /** The only resource a caller may name is auth-service itself (AUTH_OWN_AUDIENCE). */
+  private audience(requested: string | undefined): TokenAudience {
+    if (requested === undefined) return 'services';
+    if (requested === this.config.ownAudience) return 'self';
+    throw new ApiError(400, 'validation_failed', `audience must be "${this.config.ownAudience}"`, {
+      details: [{ field: 'audience', problems: [`must be ${this.config.ownAudience} or absent`] }],
+    });
   }
 
   private refreshCookie(request: FastifyRequest): string | undefined {

@@ -8,7 +8,7 @@ import { SessionRotationService } from '../sessions/session-rotation.service';
 import { SessionsService } from '../sessions/sessions.service';
 import type { ClientInfo, SessionUser } from '../sessions/sessions.service';
 import { AccessTokensService } from '../tokens/access-tokens.service';
-import type { IssuedAccessToken } from '../tokens/access-tokens.service';
+import type { IssuedAccessToken, TokenAudience } from '../tokens/access-tokens.service';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersService, normalizeEmail } from '../users/users.service';
 import { AuthMetrics } from '../metrics/auth-metrics';
@@ -57,6 +57,7 @@ export class AuthService {
     email: string,
     password: string,
     client: ClientInfo & { ip: string },
+    audience: TokenAudience = 'services',
   ): Promise<TokenResult> {
     const normalized = normalizeEmail(email);
     await this.throttle.attempt(normalized, client.ip).catch((error: unknown) => {
@@ -80,10 +81,15 @@ export class AuthService {
     const { session, refreshToken } = started;
     const { id, email: address, role, emailVerified } = found.user;
     const user = { id, email: address, role, emailVerified };
-    return this.tokenResult(user, session.id, refreshToken, session.expiresAt, now);
+    const access = this.tokens.issue(user, session.id, audience);
+    return this.tokenResult(user, session.id, refreshToken, session.expiresAt, now, access);
   }
 
-  async refresh(refreshToken: unknown, client: ClientInfo & { ip: string }): Promise<TokenResult> {
+  async refresh(
+    refreshToken: unknown,
+    client: ClientInfo & { ip: string },
+    audience: TokenAudience = 'services',
+  ): Promise<TokenResult> {
     await this.limits.sessionRequest('refresh', parseRefreshToken(refreshToken), client.ip);
     const now = this.clock.now();
     const outcome = await this.rotation.refresh(refreshToken, client, now);
@@ -108,7 +114,10 @@ export class AuthService {
           outcome.refreshToken,
           outcome.session.expiresAt,
           now,
-          outcome.access,
+          // Rotation (and its grace replay) is unchanged; only the access token's audience differs.
+          audience === 'services'
+            ? outcome.access
+            : this.tokens.issue(outcome.user, outcome.session.id, audience),
         );
     }
   }

@@ -15,7 +15,9 @@ function throttle(limits: { account: number; ip: number; window: number }) {
     AUTH_LOGIN_MAX_FAILURES_PER_IP: String(limits.ip),
     AUTH_LOGIN_THROTTLE_WINDOW: String(limits.window),
   });
-  const limiter = new RateLimiter(null, clock, new AuthMetrics(new MetricsService()));
+  const limiter = new RateLimiter(null, clock, new AuthMetrics(new MetricsService()), {
+    redisPrefix: 'hybrid-auth:',
+  });
   return {
     service: new LoginThrottleService(config, limiter),
     advance: (seconds: number) => (now += seconds * 1000),

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ApiError } from '@hybrid-auth/platform';
 import type { Redis } from 'ioredis';
+import { AUTH_CONFIG } from '../config/auth.config';
+import type { AuthConfig } from '../config/auth.config';
 import { CLOCK } from '../clock';
 import type { Clock } from '../clock';
 import { AuthMetrics } from '../metrics/auth-metrics';
@@ -58,7 +60,13 @@ export class RateLimiter {
     @Inject(REDIS) private readonly redis: Redis | null,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: AuthMetrics,
+    @Inject(AUTH_CONFIG) private readonly config: Pick<AuthConfig, 'redisPrefix'>,
   ) {}
+
+  /** In Redis every counter sits under the deployment's AUTH_REDIS_PREFIX. */
+  private redisKey(key: string): string {
+    return `${this.config.redisPrefix}${key}`;
+  }
 
   /**
    * Counts one attempt against every limit; 429 `rate_limited` with Retry-After if any is
@@ -88,7 +96,7 @@ export class RateLimiter {
   async undo(keys: string[]): Promise<void> {
     if (this.redis) {
       try {
-        await this.redis.eval(UNDO, keys.length, ...keys);
+        await this.redis.eval(UNDO, keys.length, ...keys.map((key) => this.redisKey(key)));
         return;
       } catch (error) {
         this.fallingBack(error);
@@ -103,7 +111,8 @@ export class RateLimiter {
   /** Forgets a counter (a successful login clears the account's failures). */
   async clear(key: string): Promise<void> {
     this.local.delete(key);
-    if (this.redis) await this.redis.del(key).catch((error: unknown) => this.fallingBack(error));
+    if (this.redis)
+      await this.redis.del(this.redisKey(key)).catch((error: unknown) => this.fallingBack(error));
   }
 
   private async hit(limits: Limit[]): Promise<{ count: number; retryAfter: number }[]> {
@@ -113,7 +122,7 @@ export class RateLimiter {
         const flat = (await this.redis.eval(
           HIT,
           limits.length,
-          ...limits.map((l) => l.key),
+          ...limits.map((l) => this.redisKey(l.key)),
           ...windows,
         )) as number[];
         return limits.map((_, i) => ({ count: flat[2 * i], retryAfter: flat[2 * i + 1] }));

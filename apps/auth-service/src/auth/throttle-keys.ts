@@ -6,7 +6,8 @@ export type EmailAction = 'register' | 'forgot' | 'resend' | 'change';
 const digest = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
 
 /**
- * Every Redis key of the rate limits, built here. Accounts are hashed: no addresses in Redis.
+ * Every Redis key of the rate limits, built here (RateLimiter puts AUTH_REDIS_PREFIX before
+ * each in Redis). Accounts are hashed: no addresses in Redis.
  * Session ids are random UUIDs already and client addresses are what the limit is about.
  */
 export const throttleKeys = {

@@ -30,7 +30,11 @@ describe('loadAuthConfig', () => {
       signingKeysFile: undefined,
       refreshTokenKey: undefined,
       bootstrapAdmin: undefined,
-      cookies: { secure: true, accessName: 'access_token', refreshName: 'refresh_token' },
+      cookies: {
+        secure: true,
+        accessName: '__Host-access_token',
+        refreshName: '__Secure-refresh_token',
+      },
       loginThrottle: { maxPerAccount: 10, maxPerIp: 100, windowSeconds: 900 },
       requestThrottle: {
         refreshPerSession: 60,
@@ -40,6 +44,7 @@ describe('loadAuthConfig', () => {
         registerWindowSeconds: 600,
       },
       revocationStream: 'auth:revocations',
+      redisPrefix: 'hybrid-auth:',
     });
     expect(config.http.port).toBe(3000);
     expect(config.audiences).toEqual([
@@ -86,7 +91,7 @@ describe('loadAuthConfig', () => {
       refreshReuseGrace: 0,
       clockLeewaySeconds: 5,
       signingKeysFile: '/run/secrets/jwks.json',
-      cookies: { secure: false },
+      cookies: { secure: false, accessName: 'access_token', refreshName: 'refresh_token' },
       bootstrapAdmin: { email: 'root@example.com', password: 'long enough password' },
       loginThrottle: { maxPerAccount: 3, maxPerIp: 7, windowSeconds: 60 },
       requestThrottle: {
@@ -129,6 +134,9 @@ describe('loadAuthConfig', () => {
     ['AUTH_COOKIE_SECURE', 'maybe'],
     ['AUTH_ACCESS_COOKIE', 'access token'],
     ['AUTH_REFRESH_COOKIE', 'refresh;token'],
+    ['AUTH_ACCESS_COOKIE', '__Host-access_token'],
+    ['AUTH_REFRESH_COOKIE', '__Secure-refresh_token'],
+    ['AUTH_COOKIE_DOMAIN', 'example.com'],
     ['AUTH_AUDIENCES', ' , '],
     ['AUTH_REFRESH_TOKEN_KEY', 'c2hvcnQ'],
     ['AUTH_REFRESH_TOKEN_KEY', 'x'.repeat(64)],
@@ -142,9 +150,32 @@ describe('loadAuthConfig', () => {
     ['AUTH_LOGIN_THROTTLE_WINDOW', '0'],
     ['AUTH_REVOCATIONS_SECRET', 'short-secret'],
     ['AUTH_REVOCATIONS_SECRET', 'x'.repeat(40)],
+    ['AUTH_SECRETS_KEY', Buffer.alloc(16, 3).toString('base64url')],
+    ['AUTH_SECRETS_KEY', Buffer.alloc(48, 3).toString('base64url')],
+    ['AUTH_SECRETS_KEY', 'x'.repeat(43)],
+    ['AUTH_SECRETS_KEY', `${Buffer.alloc(32, 3).toString('base64url')}!`],
   ])('refuses %s=%j with a ConfigError naming it', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems.join('\n')).toContain(name);
+  });
+
+  it('reads AUTH_SECRETS_KEY as 32 bytes of base64url', () => {
+    const key = Buffer.alloc(32, 9);
+    expect(
+      loadAuthConfig({ ...BASE, AUTH_SECRETS_KEY: key.toString('base64url') }).secretsKey,
+    ).toEqual(key);
+    expect(loadAuthConfig(BASE).secretsKey).toBeUndefined();
+  });
+
+  it.each(['prod', 'a:b:', 'prod*:', 'my app:'])(
+    'refuses AUTH_REDIS_PREFIX=%s (one segment ending in ":", no glob characters)',
+    (prefix) => {
+      expect(problemsOf({ AUTH_REDIS_PREFIX: prefix }).join()).toMatch(/AUTH_REDIS_PREFIX/);
+    },
+  );
+
+  it('reads AUTH_REDIS_PREFIX', () => {
+    expect(loadAuthConfig({ ...BASE, AUTH_REDIS_PREFIX: 'staging:' }).redisPrefix).toBe('staging:');
   });
 
   it('refuses the same name for the access and the refresh cookie', () => {
@@ -176,7 +207,19 @@ describe('loadAuthConfig', () => {
   });
 
   describe('in production (NODE_ENV=production)', () => {
-    const PROD = { NODE_ENV: 'production' };
+    const KEY = { AUTH_SECRETS_KEY: Buffer.alloc(32, 5).toString('base64url') };
+    const PROD = { NODE_ENV: 'production', ...KEY };
+
+    it('refuses to start when a generated key would be stored in clear', () => {
+      const required = /AUTH_SECRETS_KEY is required in production/;
+      expect(problemsOf({ NODE_ENV: 'production' }).join('\n')).toMatch(required);
+      // A key file covers the signing key, not the refresh-token key.
+      const withFile = { NODE_ENV: 'production', AUTH_SIGNING_KEYS_FILE: '/run/keys.json' };
+      expect(problemsOf(withFile).join('\n')).toMatch(required);
+      expect(loadAuthConfig({ ...BASE, NODE_ENV: 'production', ...KEY }).secretsKey).toBeDefined();
+      const refreshKey = { AUTH_REFRESH_TOKEN_KEY: Buffer.alloc(32, 7).toString('base64url') };
+      expect(loadAuthConfig({ ...BASE, ...withFile, ...refreshKey }).production).toBe(true);
+    });
 
     it('refuses AUTH_COOKIE_SECURE=false', () => {
       const problems = problemsOf({ ...PROD, AUTH_COOKIE_SECURE: 'false' });

@@ -1,5 +1,13 @@
-import { EnvReader, readHttpConfig } from '@hybrid-auth/platform';
+import {
+  DEFAULT_REDIS_PREFIX,
+  REDIS_PREFIX_PATTERN,
+  SECURE_PREFIX,
+  accessCookieName,
+  hasCookiePrefix,
+} from '@hybrid-auth/auth-guard';
+import { EnvReader, readDatabaseUrl, readHttpConfig, readRedisUrl } from '@hybrid-auth/platform';
 import type { HttpConfig } from '@hybrid-auth/platform';
+import { SECRETS_KEY_BYTES } from '../tokens/secret-box';
 import { readEmailConfig } from './email.config';
 import type { EmailConfig } from './email.config';
 
@@ -26,7 +34,19 @@ export interface AuthConfig {
   jwksMaxAgeSeconds: number;
   /** base64url key for deriving rotated refresh tokens; generated and kept in the database when unset. */
   refreshTokenKey: Buffer | undefined;
-  cookies: { secure: boolean; accessName: string; refreshName: string; domain: string | undefined };
+  /** AUTH_SECRETS_KEY: encrypts the secrets kept in the database (32 bytes); clear text when unset. */
+  secretsKey: Buffer | undefined;
+  /**
+   * Full cookie names, prefix included (`__Host-access_token`, `__Secure-refresh_token`), and
+   * the bare access name (AUTH_ACCESS_COOKIE) the guard derives the same full name from.
+   */
+  cookies: {
+    secure: boolean;
+    accessName: string;
+    refreshName: string;
+    accessBaseName: string;
+    domain: string | undefined;
+  };
   bootstrapAdmin: { email: string; password: string } | undefined;
   loginThrottle: { maxPerAccount: number; maxPerIp: number; windowSeconds: number };
   /** Requests counted whatever their outcome: refresh and logout by refresh token, sign-ups. */
@@ -38,6 +58,8 @@ export interface AuthConfig {
     registerWindowSeconds: number;
   };
   revocationStream: string;
+  /** Starts every Redis key of this deployment (stream, epoch, marks, login counters). */
+  redisPrefix: string;
   /**
    * Bearer secret of `GET /auth/internal/revocations`, the snapshot guards read while the
    * Redis stream cannot answer; the route answers 404 without it.
@@ -68,6 +90,18 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
       read.fail('AUTH_REFRESH_TOKEN_KEY must be at least 32 random bytes, base64url-encoded');
     }
   }
+  const secretsKey = readSecretsKey(read);
+  const signingKeysFile = read.optionalString('AUTH_SIGNING_KEYS_FILE');
+  // In production nothing auth-service generates may sit in clear in its database: the
+  // signing key needs a key file or AUTH_SECRETS_KEY, the refresh-token key its own variable
+  // or AUTH_SECRETS_KEY.
+  if (production && !secretsKey && (!signingKeysFile || !refreshTokenKey)) {
+    read.fail(
+      'AUTH_SECRETS_KEY is required in production (unless both AUTH_SIGNING_KEYS_FILE and ' +
+        'AUTH_REFRESH_TOKEN_KEY are set): without it, a generated key would be stored in clear ' +
+        'in the database',
+    );
+  }
   const adminEmail = read.optionalString('AUTH_BOOTSTRAP_ADMIN_EMAIL');
   const adminPassword = read.optionalString('AUTH_BOOTSTRAP_ADMIN_PASSWORD');
   if (adminEmail !== undefined && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) {
@@ -92,8 +126,8 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
   const config: AuthConfig = {
     http: readHttpConfig(read, 3000),
     production,
-    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
-    redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
+    databaseUrl: readDatabaseUrl(read),
+    redisUrl: readRedisUrl(read),
     issuer: read.string('AUTH_ISSUER', 'hybrid-auth'),
     audiences: [...new Set([...audiences, ownAudience])],
     ownAudience,
@@ -105,7 +139,7 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
     }),
     refreshReuseGrace: read.int('AUTH_REFRESH_REUSE_GRACE', { default: 10, min: 0, max: 300 }),
     clockLeewaySeconds: read.int('AUTH_CLOCK_LEEWAY', { default: 30, min: 0, max: 60 }),
-    signingKeysFile: read.optionalString('AUTH_SIGNING_KEYS_FILE'),
+    signingKeysFile,
     signingKeysReloadSeconds: read.int('AUTH_SIGNING_KEYS_RELOAD', {
       default: 60,
       min: 0,
@@ -113,12 +147,8 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
     }),
     jwksMaxAgeSeconds: read.int('AUTH_JWKS_MAX_AGE', { default: 300, min: 0, max: 86_400 }),
     refreshTokenKey,
-    cookies: {
-      secure: read.bool('AUTH_COOKIE_SECURE', true),
-      accessName: read.string('AUTH_ACCESS_COOKIE', 'access_token'),
-      refreshName: read.string('AUTH_REFRESH_COOKIE', 'refresh_token'),
-      domain: read.optionalString('AUTH_COOKIE_DOMAIN'),
-    },
+    secretsKey,
+    cookies: readCookies(read),
     bootstrapAdmin:
       adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     loginThrottle: {
@@ -128,20 +158,70 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
     },
     requestThrottle: readRequestThrottle(read),
     revocationStream: read.string('AUTH_REVOCATION_STREAM', 'auth:revocations'),
+    redisPrefix: read.string('AUTH_REDIS_PREFIX', DEFAULT_REDIS_PREFIX),
     revocationsSecret,
     email: readEmailConfig(read),
   };
-  const { accessName, refreshName } = config.cookies;
-  if (!COOKIE_NAME.test(accessName)) read.fail('AUTH_ACCESS_COOKIE is not a valid cookie name');
-  if (!COOKIE_NAME.test(refreshName)) read.fail('AUTH_REFRESH_COOKIE is not a valid cookie name');
-  if (accessName === refreshName) {
-    read.fail('AUTH_ACCESS_COOKIE and AUTH_REFRESH_COOKIE must name different cookies');
+  if (!REDIS_PREFIX_PATTERN.test(config.redisPrefix)) {
+    read.fail('AUTH_REDIS_PREFIX must be letters, digits, _ . - ending in ":" (e.g. hybrid-auth:)');
   }
   if (production && !config.cookies.secure) {
     read.fail('AUTH_COOKIE_SECURE=false is for plain-http development; refusing in production');
   }
   read.done();
   return config;
+}
+
+/** AUTH_SECRETS_KEY: exactly 32 bytes, base64url (`openssl rand -base64 32 | tr '+/' '-_' | tr -d =`). */
+function readSecretsKey(read: EnvReader): Buffer | undefined {
+  const text = read.optionalString('AUTH_SECRETS_KEY');
+  if (text === undefined) return undefined;
+  const key = Buffer.from(text, 'base64url');
+  if (
+    !/^[A-Za-z0-9_-]+={0,2}$/.test(text) ||
+    key.length !== SECRETS_KEY_BYTES ||
+    PLACEHOLDERS.test(text)
+  ) {
+    read.fail('AUTH_SECRETS_KEY must be 32 random bytes, base64url-encoded (43 characters)');
+    return undefined;
+  }
+  return key;
+}
+
+/**
+ * The cookie names and attributes. With Secure cookies (anything but plain-http development)
+ * both names carry a prefix browsers enforce, so a sibling subdomain cannot plant either
+ * cookie: `__Host-` for the access cookie (Path=/, no Domain), `__Secure-` for the refresh
+ * cookie (its Path is /auth, which `__Host-` does not allow). The variables give bare names.
+ */
+function readCookies(read: EnvReader): AuthConfig['cookies'] {
+  const secure = read.bool('AUTH_COOKIE_SECURE', true);
+  const access = read.string('AUTH_ACCESS_COOKIE', 'access_token');
+  const refresh = read.string('AUTH_REFRESH_COOKIE', 'refresh_token');
+  const domain = read.optionalString('AUTH_COOKIE_DOMAIN');
+  for (const [name, value] of [
+    ['AUTH_ACCESS_COOKIE', access],
+    ['AUTH_REFRESH_COOKIE', refresh],
+  ]) {
+    if (!COOKIE_NAME.test(value)) read.fail(`${name} is not a valid cookie name`);
+    if (hasCookiePrefix(value)) read.fail(`${name} is the bare name: the prefix is added`);
+  }
+  if (access === refresh) {
+    read.fail('AUTH_ACCESS_COOKIE and AUTH_REFRESH_COOKIE must name different cookies');
+  }
+  if (secure && domain !== undefined) {
+    read.fail(
+      'AUTH_COOKIE_DOMAIN cannot be used with Secure cookies: the access cookie is __Host- ' +
+        'prefixed, which forbids a Domain; serve every service on one origin (the gateway)',
+    );
+  }
+  return {
+    secure,
+    accessName: accessCookieName(access, secure),
+    refreshName: secure ? `${SECURE_PREFIX}${refresh}` : refresh,
+    accessBaseName: access,
+    domain,
+  };
 }
 
 /**

@@ -1,27 +1,32 @@
-import { encodeEvent, revocationKeys } from '@hybrid-auth/auth-guard';
-import type { RevocationEvent } from '@hybrid-auth/auth-guard';
+import { Logger } from '@nestjs/common';
+import { MAX_EVENTS_PER_ENTRY, revocationKeys, signStreamEntry } from '@hybrid-auth/auth-guard';
+import type { RevocationEvent, StreamSigningKey } from '@hybrid-auth/auth-guard';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { isPublishedAs } from './published-marks';
+import type { OutboxEvent } from './revocation-outbox';
+import type { StreamKeys } from './published-marks';
 
-// Appends an event unless this outbox id was already appended (a relay that crashed after
-// XADD but before marking the row published must not append it twice), and trims entries
-// older than the retention window (MINID: stream ids are Redis's clock in milliseconds).
-const APPEND_ONCE = `
-if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then
-  return redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[2], '*', unpack(ARGV, 3))
-end
-return false`;
+// Appends one signed entry, trims entries older than the retention window (MINID: stream ids
+// are Redis's clock in milliseconds), and marks every outbox event it carries with the id of
+// the entry, in one step: a mark never exists without its entry having been appended.
+const APPEND_AND_MARK = `
+local id = redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[2], '*', unpack(ARGV, 3))
+for i = 2, #KEYS do redis.call('SET', KEYS[i], id, 'EX', ARGV[1]) end
+return id`;
 
-/** The relay's side of the revocation stream: epoch, appends, heartbeats. */
+/** The relay's side of the revocation stream: epoch, signed appends, heartbeats. */
 export class RelayStream {
+  private readonly logger = new Logger('RevocationRelay');
   private readonly keys: ReturnType<typeof revocationKeys>;
 
   constructor(
     private readonly redis: Redis,
-    stream: string,
+    scope: { stream: string; prefix: string },
     private readonly windowMs: number,
+    private readonly signing: StreamKeys,
   ) {
-    this.keys = revocationKeys(stream);
+    this.keys = revocationKeys(scope.stream, scope.prefix);
   }
 
   /**
@@ -37,40 +42,52 @@ export class RelayStream {
     return { epoch: (await this.redis.get(this.keys.epoch)) ?? fresh, created: false };
   }
 
-  /** Appends outbox events once each (by outbox id), in the given order. */
-  async appendOnce(
-    events: (RevocationEvent & { id: string })[],
-    epoch: string,
-    now: number,
-  ): Promise<void> {
+  /**
+   * Appends outbox events once each, in the given order. A `published` mark names the entry
+   * that carried the event; it only counts when that entry is really in the stream, signed
+   * by us, for this epoch, with the same event. Anything else (a mark left by whoever else
+   * can write to Redis, or an entry trimmed or deleted since) is logged and appended again:
+   * a mark must never drop a real revocation. An extra copy is harmless.
+   */
+  async appendOnce(events: OutboxEvent[], epoch: string, now: number): Promise<void> {
     if (events.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const event of events) {
-      pipeline.eval(
-        APPEND_ONCE,
-        2,
-        this.keys.stream,
-        this.keys.published(event.id),
-        Math.ceil(this.windowMs / 1000),
-        String(now - this.windowMs),
-        ...encodeEvent(event, epoch),
-      );
+    const marks = await this.redis.mget(events.map((event) => this.keys.published(event.id)));
+    const pending: OutboxEvent[] = [];
+    for (const [i, event] of events.entries()) {
+      const mark = marks[i];
+      if (mark === null) pending.push(event);
+      else if (!(await isPublishedAs(this.redis, this.keys, this.signing, mark, event, epoch))) {
+        this.logger.warn({
+          msg: 'published mark without its stream entry: appending the event again',
+          event: event.id,
+        });
+        pending.push(event);
+      }
     }
-    await execOrThrow(pipeline);
+    await this.append(pending, epoch, now);
   }
 
-  /** Appends events unconditionally (republishing the window under a new epoch). */
+  /**
+   * Appends events in signed entries of up to MAX_EVENTS_PER_ENTRY each, marking each
+   * event published (also used to republish the window under a new epoch).
+   */
   async append(events: RevocationEvent[], epoch: string, now: number): Promise<void> {
     if (events.length === 0) return;
+    const key = this.signing.signingKey();
     const pipeline = this.redis.pipeline();
-    for (const event of events) {
-      pipeline.xadd(
+    for (let start = 0; start < events.length; start += MAX_EVENTS_PER_ENTRY) {
+      const batch = events.slice(start, start + MAX_EVENTS_PER_ENTRY);
+      const marks = batch.flatMap((event) =>
+        'id' in event ? [this.keys.published(event.id)] : [],
+      );
+      pipeline.eval(
+        APPEND_AND_MARK,
+        1 + marks.length,
         this.keys.stream,
-        'MINID',
-        '~',
+        ...marks,
+        Math.ceil(this.windowMs / 1000),
         String(now - this.windowMs),
-        '*',
-        ...encodeEvent(event, epoch),
+        ...this.fields(batch, epoch, key),
       );
     }
     await execOrThrow(pipeline);
@@ -78,14 +95,19 @@ export class RelayStream {
 
   /** "Everything committed before `at` is in the stream." */
   async heartbeat(epoch: string, at: number): Promise<void> {
+    const fields = this.fields([{ type: 'heartbeat', at }], epoch, this.signing.signingKey());
     await this.redis.xadd(
       this.keys.stream,
       'MINID',
       '~',
       String(at - this.windowMs),
       '*',
-      ...encodeEvent({ type: 'heartbeat', at }, epoch),
+      ...fields,
     );
+  }
+
+  private fields(events: RevocationEvent[], epoch: string, key: StreamSigningKey): string[] {
+    return signStreamEntry(events, { stream: this.keys.stream, epoch }, key);
   }
 }
 

@@ -7,6 +7,7 @@ import type { EntityManager } from 'typeorm';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
 import { REDIS } from '../redis/redis.module';
+import { SigningKeysService } from '../tokens/signing-keys.service';
 import { RelayStream } from './relay-redis';
 import { OUTBOX_CHANNEL, readWindow, revocationWindowMs, toEvent } from './revocation-outbox';
 import type { OutboxRow } from './revocation-outbox';
@@ -27,7 +28,8 @@ const CLEANUP_MAX_BATCHES = 100;
  *
  * Rows are marked published in the same transaction as the appends; if Redis fails the
  * transaction rolls back and the events are retried, and the per-event "published" mark
- * in Redis keeps a retry from appending twice.
+ * in Redis (naming the stream entry that carried the event, and believed only once that
+ * entry is found) keeps a retry from appending twice.
  */
 @Injectable()
 export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -46,10 +48,18 @@ export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShu
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     @Inject(REDIS) redis: Redis | null,
     private readonly dataSource: DataSource,
+    signingKeys: SigningKeysService,
   ) {
     this.windowMs = revocationWindowMs(config);
+    // Entries are signed with the key that signs access tokens: every guard already trusts
+    // it from the JWKS, so Redis carries the news without being able to forge it.
     this.stream = redis
-      ? new RelayStream(redis, config.revocationStream, this.windowMs)
+      ? new RelayStream(
+          redis,
+          { stream: config.revocationStream, prefix: config.redisPrefix },
+          this.windowMs,
+          signingKeys,
+        )
       : undefined;
   }
 

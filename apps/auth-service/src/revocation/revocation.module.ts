@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TokensModule } from '../tokens/tokens.module';
 import { RevocationRelay } from './revocation-relay';
 import { RevocationsController } from './revocations.controller';
 
@@ -7,6 +8,7 @@ import { RevocationsController } from './revocations.controller';
  * guards whose stream cannot answer.
  */
 @Module({
+  imports: [TokensModule],
   controllers: [RevocationsController],
   providers: [RevocationRelay],
   exports: [RevocationRelay],

@@ -15,6 +15,14 @@ export interface IssuedAccessToken {
   expiresIn: number;
 }
 
+/**
+ * Whom a token is for. `services`: every downstream service in AUTH_AUDIENCES plus
+ * auth-service's ordinary routes, what login and refresh hand out. `self`: auth-service
+ * alone, asked for explicitly (RFC 8707 style); only such a token opens the admin routes,
+ * so an admin token a downstream service sees cannot be replayed against them.
+ */
+export type TokenAudience = 'services' | 'self';
+
 @Injectable()
 export class AccessTokensService {
   constructor(
@@ -26,6 +34,7 @@ export class AccessTokensService {
   issue(
     user: { id: string; role: Role; emailVerified: boolean },
     sessionId: string,
+    audience: TokenAudience = 'services',
   ): IssuedAccessToken {
     const iat = Math.floor(this.clock.now().getTime() / 1000);
     const expiresIn = this.config.accessTokenTtl;
@@ -33,7 +42,7 @@ export class AccessTokensService {
     const accessToken = signAccessToken(
       {
         iss: this.config.issuer,
-        aud: this.config.audiences,
+        aud: audience === 'self' ? [this.config.ownAudience] : this.config.audiences,
         sub: user.id,
         sid: sessionId,
         role: user.role,

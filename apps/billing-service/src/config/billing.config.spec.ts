@@ -20,7 +20,12 @@ describe('loadBillingConfig', () => {
     expect(config.guard).toMatchObject({
       audience: 'billing-service',
       strict: true,
-      revocation: { redis: REDIS_URL, streamKey: 'auth:revocations', strictBudgetMs: 10_000 },
+      revocation: {
+        redis: REDIS_URL,
+        streamKey: 'auth:revocations',
+        keyPrefix: 'hybrid-auth:',
+        strictBudgetMs: 10_000,
+      },
     });
     expect(config.orders).toEqual({ url: 'http://127.0.0.1:3002', timeoutMs: 2000 });
   });

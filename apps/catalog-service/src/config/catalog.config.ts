@@ -1,5 +1,5 @@
 import type { AuthGuardModuleOptions } from '@hybrid-auth/auth-guard';
-import { EnvReader, readGuardConfig, readHttpConfig } from '@hybrid-auth/platform';
+import { EnvReader, readDatabaseUrl, readGuardConfig, readHttpConfig } from '@hybrid-auth/platform';
 import type { HttpConfig } from '@hybrid-auth/platform';
 
 export const CATALOG_CONFIG = Symbol('CATALOG_CONFIG');
@@ -18,7 +18,7 @@ export function loadCatalogConfig(env: Record<string, string | undefined>): Cata
   const guard = readGuardConfig(read, { audience: 'catalog-service' });
   const config: CatalogConfig = {
     http: readHttpConfig(read, 3001),
-    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl: readDatabaseUrl(read),
     guard,
   };
   read.done();

@@ -1,5 +1,5 @@
 import type { AuthGuardModuleOptions } from '@hybrid-auth/auth-guard';
-import { EnvReader, readGuardConfig, readHttpConfig } from '@hybrid-auth/platform';
+import { EnvReader, readDatabaseUrl, readGuardConfig, readHttpConfig } from '@hybrid-auth/platform';
 import type { HttpConfig } from '@hybrid-auth/platform';
 
 export const ORDERS_CONFIG = Symbol('ORDERS_CONFIG');
@@ -24,7 +24,7 @@ export function loadOrdersConfig(env: Record<string, string | undefined>): Order
   const guard = readGuardConfig(read, { audience: 'orders-service' });
   const config: OrdersConfig = {
     http: readHttpConfig(read, 3002),
-    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl: readDatabaseUrl(read),
     guard,
     catalog: {
       url: read

@@ -63,7 +63,7 @@ describe('OrderRateLimiter', () => {
   it('keeps the key in Redis for the window only', async () => {
     const userId = randomUUID();
     await new OrderRateLimiter({ points: 5, windowSeconds: 60 }, redis).consume(userId);
-    const ttl = await redis.ttl(`orders:order-rate:${userId}`);
+    const ttl = await redis.ttl(`hybrid-auth:orders:order-rate:${userId}`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60);
   });

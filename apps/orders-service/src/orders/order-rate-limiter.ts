@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { DEFAULT_REDIS_PREFIX } from '@hybrid-auth/auth-guard';
 import { ApiError } from '@hybrid-auth/platform';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -8,10 +9,13 @@ export interface OrderRateLimitOptions {
   /** Orders one user may place per window. */
   points: number;
   windowSeconds: number;
+  /** The deployment's AUTH_REDIS_PREFIX (default `hybrid-auth:`). */
+  redisPrefix?: string;
 }
 
-/** Redis keys are `orders:order-rate:<userId>`. */
-const KEY_PREFIX = 'orders:order-rate';
+/** Redis keys are `<AUTH_REDIS_PREFIX>orders:order-rate:<userId>`. */
+const keyPrefix = (options: OrderRateLimitOptions) =>
+  `${options.redisPrefix ?? DEFAULT_REDIS_PREFIX}orders:order-rate`;
 
 /**
  * Order creation per user, in fixed windows. With Redis the count is shared by every replica
@@ -30,11 +34,11 @@ export class OrderRateLimiter {
     private readonly redis: Redis | null,
   ) {
     const limits = { points: options.points, duration: options.windowSeconds };
-    const local = new RateLimiterMemory({ ...limits, keyPrefix: KEY_PREFIX });
+    const local = new RateLimiterMemory({ ...limits, keyPrefix: keyPrefix(options) });
     this.limiter = redis
       ? new RateLimiterRedis({
           ...limits,
-          keyPrefix: KEY_PREFIX,
+          keyPrefix: keyPrefix(options),
           storeClient: redis,
           // Straight to the in-process count while disconnected, rather than a failed command.
           rejectIfRedisNotReady: true,

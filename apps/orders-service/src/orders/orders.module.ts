@@ -19,7 +19,10 @@ import { OrdersService } from './orders.service';
       provide: OrderRateLimiter,
       inject: [ORDERS_CONFIG, ORDERS_REDIS],
       useFactory: (config: OrdersConfig, redis: Redis | null) =>
-        new OrderRateLimiter(config.orderRateLimit, redis),
+        new OrderRateLimiter(
+          { ...config.orderRateLimit, redisPrefix: config.guard.revocation?.keyPrefix },
+          redis,
+        ),
     },
   ],
 })

@@ -50,8 +50,17 @@ export async function signUp(authUrl: string, email = uniqueEmail()): Promise<Lo
   return login(authUrl, email);
 }
 
-export async function login(authUrl: string, email: string, password = PASSWORD): Promise<Login> {
-  const res = await call<Login>(`${authUrl}/auth/login`, { body: { email, password } });
+/**
+ * Logs in; `audience: 'auth-service'` asks for the admin-only token (aud auth-service alone)
+ * that auth-service's admin routes require.
+ */
+export async function login(
+  authUrl: string,
+  email: string,
+  password = PASSWORD,
+  audience?: string,
+): Promise<Login> {
+  const res = await call<Login>(`${authUrl}/auth/login`, { body: { email, password, audience } });
   if (res.status !== 200) throw new Error(`login: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }

@@ -7,6 +7,8 @@ export interface StackOptions {
   redisUrl?: string;
   /** Extra variables per service (e.g. { billing: { AUTH_STRICT_BUDGET_MS: '1000' } }). */
   env?: Partial<Record<'auth' | 'catalog' | 'orders' | 'billing', Record<string, string>>>;
+  /** AUTH_REVOCATION_STREAM of every service (a random one of the stack's own by default). */
+  stream?: string;
   /** Databases to reuse (restarts); created when absent. */
   databases?: { auth: TestDatabase; catalog: TestDatabase; orders: TestDatabase };
 }
@@ -42,11 +44,13 @@ export class Stack {
       freePort(),
       freePort(),
     ]);
-    const stream = `test:${randomBytes(4).toString('hex')}:revocations`;
+    const stream = options.stream ?? `test:${randomBytes(4).toString('hex')}:revocations`;
     const common: Record<string, string> = {
       AUTH_ISSUER: ISSUER,
       AUTH_REVOCATION_STREAM: stream,
       AUTH_JWKS_URL: `http://127.0.0.1:${authPort}/.well-known/jwks.json`,
+      // Plain http: unprefixed cookie names, set by auth-service and read by every guard.
+      AUTH_COOKIE_SECURE: 'false',
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     };
     const env = options.env ?? {};
@@ -56,7 +60,6 @@ export class Stack {
         DATABASE_URL: databases.auth.url,
         AUTH_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
         AUTH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-        AUTH_COOKIE_SECURE: 'false',
         // Every suite signs up from 127.0.0.1 into the one shared Redis counter.
         AUTH_REGISTER_MAX_PER_IP: '100000',
         ...env.auth,

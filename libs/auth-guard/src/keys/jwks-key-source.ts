@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { KeyObject } from 'node:crypto';
+import { readCapped } from '../read-capped';
 import { importJwks } from './jwk';
 import type { KeySource } from './key-source';
 
@@ -13,7 +14,8 @@ export interface JwksKeySourceOptions {
   fetch?: typeof fetch;
 }
 
-const MAX_JWKS_BYTES = 64 * 1024;
+/** Far above any real key set (a P-256 JWK is some 200 bytes); the body is abandoned past it. */
+export const MAX_JWKS_BYTES = 64 * 1024;
 const RETRY_DELAYS_MS = [500, 1000, 2000, 5000, 10_000, 30_000];
 
 /**
@@ -93,12 +95,11 @@ export class JwksKeySource implements KeySource {
         headers: { accept: 'application/json' },
         redirect: 'error',
       });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      if (Number(response.headers.get('content-length') ?? 0) > MAX_JWKS_BYTES) {
-        throw new Error('JWKS document too large');
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new Error(`HTTP ${response.status}`);
       }
-      const text = await response.text();
-      if (text.length > MAX_JWKS_BYTES) throw new Error('JWKS document too large');
+      const text = await readCapped(response, MAX_JWKS_BYTES, 'JWKS document');
       const keys = importJwks(JSON.parse(text));
       if (keys.size === 0) throw new Error('JWKS holds no usable ES256 key');
       this.keys = keys;

@@ -1,69 +1,44 @@
-import { decodeEvent, encodeEvent, revocationKeys } from './protocol';
-import type { RevocationEvent } from './protocol';
-
-const EPOCH = 'epoch-1';
+import { REDIS_PREFIX_PATTERN, parseOutboxEvent, parseSnapshot, revocationKeys } from './protocol';
 
 describe('revocation protocol', () => {
-  it.each<RevocationEvent>([
-    { type: 'session', id: 'ev-1', sessionId: 's-1', userId: 'u-1', at: 1_800_000_000_000 },
-    { type: 'user', id: 'ev-2', userId: 'u-1', role: 'admin', at: 1_800_000_000_001 },
-    { type: 'user', id: 'ev-3', userId: 'u-2', role: 'user', at: 0 },
-    { type: 'heartbeat', at: 1_800_000_000_002 },
-  ])('round-trips a $type event through XADD fields', (event) => {
-    const fields = encodeEvent(event, EPOCH);
-    expect(fields.length % 2).toBe(0);
-    expect(fields.every((field) => typeof field === 'string')).toBe(true);
-    expect(decodeEvent(fields)).toEqual({ epoch: EPOCH, event });
-  });
-
-  it('ignores unknown fields and reads fields in any order', () => {
-    const fields = ['x', 'y', 'at', '5', 'sid', 's-1', 't', 'session', 'e', EPOCH];
-    expect(decodeEvent(fields)).toEqual({
-      epoch: EPOCH,
-      event: { type: 'session', id: '', sessionId: 's-1', userId: '', at: 5 },
-    });
-  });
-
-  it.each<[string, string[]]>([
-    ['no fields', []],
-    ['an odd field list without a value for at', ['e', EPOCH, 't', 'heartbeat', 'at']],
-    ['no epoch', ['t', 'heartbeat', 'at', '1']],
-    ['an empty epoch', ['e', '', 't', 'heartbeat', 'at', '1']],
-    ['no at', ['e', EPOCH, 't', 'heartbeat']],
-    ['an empty at', ['e', EPOCH, 't', 'heartbeat', 'at', '']],
-    ['a blank at', ['e', EPOCH, 't', 'session', 'at', ' ', 'sid', 's-1']],
-    ['a non-numeric at', ['e', EPOCH, 't', 'heartbeat', 'at', 'soon']],
-    ['an infinite at', ['e', EPOCH, 't', 'heartbeat', 'at', 'Infinity']],
-    ['an unknown type', ['e', EPOCH, 't', 'password', 'at', '1']],
-    ['no type', ['e', EPOCH, 'at', '1']],
-    ['a session event without sid', ['e', EPOCH, 't', 'session', 'at', '1', 'sub', 'u']],
-    ['a session event with an empty sid', ['e', EPOCH, 't', 'session', 'at', '1', 'sid', '']],
-    ['a user event without sub', ['e', EPOCH, 't', 'user', 'at', '1', 'role', 'admin']],
-    ['a user event without role', ['e', EPOCH, 't', 'user', 'at', '1', 'sub', 'u']],
-    [
-      'a user event with role root',
-      ['e', EPOCH, 't', 'user', 'at', '1', 'sub', 'u', 'role', 'root'],
-    ],
-  ])('ignores an entry with %s', (_name, fields) => {
-    expect(decodeEvent(fields)).toBeUndefined();
-  });
-
-  it('decodes a user event whatever its cause, as long as it carries the current role', () => {
-    // A verified or changed e-mail address is a user event too; a cause on the wire (should one
-    // be added) must not make older guards drop it.
-    const fields = ['e', 'ep', 't', 'user', 'at', '5', 'id', '9', 'sub', 'u1', 'role', 'user'];
-    const expected = { type: 'user', id: '9', userId: 'u1', role: 'user', at: 5 };
-    expect(decodeEvent(fields)?.event).toEqual(expected);
-    expect(decodeEvent([...fields, 'why', 'email_verified'])?.event).toEqual(expected);
-  });
-
-  it('names every key after the stream', () => {
-    const keys = revocationKeys('test:abc:revocations');
+  it('names every key after the deployment prefix and the stream', () => {
+    const keys = revocationKeys('test:abc:revocations', 'tenant-a:');
     expect(keys).toMatchObject({
-      stream: 'test:abc:revocations',
-      epoch: 'test:abc:revocations:epoch',
+      stream: 'tenant-a:test:abc:revocations',
+      epoch: 'tenant-a:test:abc:revocations:epoch',
     });
-    expect(keys.published('ev-1')).toBe('test:abc:revocations:published:ev-1');
-    expect(revocationKeys().stream).toBe('auth:revocations');
+    expect(keys.published('ev-1')).toBe('tenant-a:test:abc:revocations:published:ev-1');
+    expect(revocationKeys().stream).toBe('hybrid-auth:auth:revocations');
+  });
+
+  it.each(['hybrid-auth:', 'prod:', 'a:', 'staging.eu-1:', 'team_a:'])(
+    'accepts the key prefix %s',
+    (prefix) => expect(REDIS_PREFIX_PATTERN.test(prefix)).toBe(true),
+  );
+
+  it.each([
+    ['empty', ''],
+    ['without the closing colon', 'prod'],
+    ['two segments (its ACL glob would cover another deployment)', 'a:b:'],
+    ['a glob character', 'prod*:'],
+    ['a space', 'my app:'],
+    ['a leading colon', ':prod:'],
+    ['too long', `${'a'.repeat(64)}:`],
+  ])('refuses a key prefix that is %s', (_name, prefix) => {
+    expect(REDIS_PREFIX_PATTERN.test(prefix)).toBe(false);
+  });
+
+  it('parses a snapshot all or nothing', () => {
+    const event = { type: 'session', id: '7', sessionId: 's-1', userId: 'u-1', at: 5 };
+    expect(parseSnapshot({ asOf: 9, events: [event] })).toEqual({ asOf: 9, events: [event] });
+    expect(parseSnapshot({ asOf: 9, events: [event, { ...event, at: -1 }] })).toBeUndefined();
+  });
+
+  it('reads a user event whatever its cause, as long as it carries the current role', () => {
+    // A verified or changed e-mail address is a user event too; a cause sent along (should one
+    // be added) must not make a guard drop it.
+    const event = { type: 'user', id: '9', userId: 'u1', role: 'user', at: 5 };
+    expect(parseOutboxEvent(event)).toEqual(event);
+    expect(parseOutboxEvent({ ...event, reason: 'email_verified' })).toEqual(event);
   });
 });

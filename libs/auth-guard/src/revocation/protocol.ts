@@ -6,18 +6,31 @@ import type { Role } from '../constants';
  *
  * One Redis stream holds, in publication order, every event that can still matter (those
  * younger than the longest token lifetime; older entries are trimmed), plus a heartbeat
- * the relay appends about once a second after draining its outbox. Every entry carries
- * the stream's epoch: a new epoch means Redis lost its data and the relay republished
- * the window, so readers re-read the stream from its start.
+ * the relay appends about once a second after draining its outbox. Every entry is signed by
+ * auth-service (see stream-entry.ts) and names the stream's epoch: a new epoch means Redis
+ * lost its data and the relay republished the window, so readers re-read the stream.
  */
 export const DEFAULT_REVOCATION_STREAM = 'auth:revocations';
 
-export function revocationKeys(stream: string = DEFAULT_REVOCATION_STREAM) {
+/**
+ * Every Redis key of a deployment starts with its prefix, so two deployments can share one
+ * Redis without reading each other's news, and ACLs can grant a deployment's keys by glob.
+ * One segment ending in ':' and no glob characters: `a:*` must never match the keys of a
+ * deployment named `a:b:` or `ab:`, or one deployment's ACL would reach another's keys.
+ */
+export const DEFAULT_REDIS_PREFIX = 'hybrid-auth:';
+export const REDIS_PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}:$/;
+
+export function revocationKeys(
+  stream: string = DEFAULT_REVOCATION_STREAM,
+  prefix: string = DEFAULT_REDIS_PREFIX,
+) {
+  const key = `${prefix}${stream}`;
   return {
-    stream,
-    epoch: `${stream}:epoch`,
-    /** Marks an outbox event as already appended, so a crashed relay never appends it twice. */
-    published: (eventId: string) => `${stream}:published:${eventId}`,
+    stream: key,
+    epoch: `${key}:epoch`,
+    /** The stream entry that carries an outbox event, so a retry never appends it twice. */
+    published: (eventId: string) => `${key}:published:${eventId}`,
   };
 }
 
@@ -25,49 +38,6 @@ export type RevocationEvent =
   | { type: 'session'; id: string; sessionId: string; userId: string; at: number }
   | { type: 'user'; id: string; userId: string; role: Role; at: number }
   | { type: 'heartbeat'; at: number };
-
-const MILLISECONDS = /^\d{1,16}$/;
-
-/** Flattens an event into XADD field/value pairs. */
-export function encodeEvent(event: RevocationEvent, epoch: string): string[] {
-  const fields = ['e', epoch, 't', event.type, 'at', String(event.at)];
-  if (event.type === 'session')
-    fields.push('id', event.id, 'sid', event.sessionId, 'sub', event.userId);
-  if (event.type === 'user') fields.push('id', event.id, 'sub', event.userId, 'role', event.role);
-  return fields;
-}
-
-/** Reads an XRANGE/XREAD entry's fields back; undefined for anything malformed. */
-export function decodeEvent(
-  fields: string[],
-): { epoch: string; event: RevocationEvent } | undefined {
-  const map = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i], fields[i + 1]);
-  const epoch = map.get('e');
-  // Number('') and Number(' ') are 0: only digits make a timestamp, anything else is malformed.
-  const atText = map.get('at');
-  if (!epoch || atText === undefined || !MILLISECONDS.test(atText)) return undefined;
-  const at = Number(atText);
-  const id = map.get('id') ?? '';
-  const userId = map.get('sub') ?? '';
-  switch (map.get('t')) {
-    case 'heartbeat':
-      return { epoch, event: { type: 'heartbeat', at } };
-    case 'session': {
-      const sessionId = map.get('sid');
-      return sessionId
-        ? { epoch, event: { type: 'session', id, sessionId, userId, at } }
-        : undefined;
-    }
-    case 'user': {
-      const role = map.get('role') as Role | undefined;
-      if (!userId || !role || !ROLES.includes(role)) return undefined;
-      return { epoch, event: { type: 'user', id, userId, role, at } };
-    }
-    default:
-      return undefined;
-  }
-}
 
 /**
  * What auth-service answers at `GET /auth/internal/revocations`: every event of the window,
@@ -80,13 +50,36 @@ export interface RevocationSnapshot {
 }
 
 const ID_TEXT = /^[A-Za-z0-9-]{1,64}$/;
-const isId = (value: unknown): value is string => typeof value === 'string' && ID_TEXT.test(value);
-const isTime = (value: unknown): value is number =>
+export const isId = (value: unknown): value is string =>
+  typeof value === 'string' && ID_TEXT.test(value);
+export const isTime = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/** One outbox event from its JSON form; undefined for anything malformed. */
+export function parseOutboxEvent(item: unknown): RevocationSnapshot['events'][number] | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const e = item as Record<string, unknown>;
+  if (!isId(e.id) || !isId(e.userId) || !isTime(e.at)) return undefined;
+  if (e.type === 'session' && isId(e.sessionId)) {
+    return { type: 'session', id: e.id, sessionId: e.sessionId, userId: e.userId, at: e.at };
+  }
+  if (e.type === 'user' && ROLES.includes(e.role as Role)) {
+    return { type: 'user', id: e.id, userId: e.userId, role: e.role as Role, at: e.at };
+  }
+  return undefined;
+}
 
 /**
  * Validates a snapshot body; undefined when anything in it is malformed. All or nothing:
  * a snapshot partly applied would vouch for news the guard does not have.
+ *
+ * The snapshot is not signed, and need not be: it comes from auth-service itself, over the
+ * same connection and from the same origin as the JWKS that every signature check on the
+ * stream relies on. Whoever can alter that answer can already replace the public keys
+ * (and so sign anything); signing the snapshot would add no trust the keys do not already
+ * rest on. What protects both is the transport (HTTPS between services in production) and
+ * the bearer secret; Redis, which many processes can write, is the carrier that needed
+ * signatures.
  */
 export function parseSnapshot(body: unknown): RevocationSnapshot | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
@@ -94,22 +87,9 @@ export function parseSnapshot(body: unknown): RevocationSnapshot | undefined {
   if (!isTime(asOf) || !Array.isArray(events)) return undefined;
   const parsed: RevocationSnapshot['events'] = [];
   for (const item of events as unknown[]) {
-    if (typeof item !== 'object' || item === null) return undefined;
-    const e = item as Record<string, unknown>;
-    if (!isId(e.id) || !isId(e.userId) || !isTime(e.at)) return undefined;
-    if (e.type === 'session' && isId(e.sessionId)) {
-      parsed.push({
-        type: 'session',
-        id: e.id,
-        sessionId: e.sessionId,
-        userId: e.userId,
-        at: e.at,
-      });
-    } else if (e.type === 'user' && ROLES.includes(e.role as Role)) {
-      parsed.push({ type: 'user', id: e.id, userId: e.userId, role: e.role as Role, at: e.at });
-    } else {
-      return undefined;
-    }
+    const event = parseOutboxEvent(item);
+    if (!event) return undefined;
+    parsed.push(event);
   }
   return { asOf, events: parsed };
 }

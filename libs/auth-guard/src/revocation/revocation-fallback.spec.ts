@@ -5,7 +5,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { encodeEvent, revocationKeys } from './protocol';
+import { StaticKeySource } from '../keys/key-source';
+import { TestStreamPublisher, TestTokenSigner } from '../testing';
 import type { RevocationSnapshot } from './protocol';
 import { RevocationFeed } from './revocation-feed';
 import { eventually, tokenOf } from '../../test/feed-helpers';
@@ -15,6 +16,7 @@ const DEAD_REDIS = 'redis://127.0.0.1:1';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const SECRET = 'fallback-secret-for-tests-0123456789abcdef';
 const BUDGET_MS = 10_000;
+const signer = new TestTokenSigner();
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -74,8 +76,12 @@ describe('RevocationFeed fallback to auth-service snapshots', () => {
           maxBytes: overrides.maxBytes,
         },
       },
-      960_000,
-      () => now,
+      {
+        retentionMs: 960_000,
+        leewayMs: 30_000,
+        keys: new StaticKeySource(signer.jwks),
+        clock: () => now,
+      },
     );
     feeds.push(feed);
     await feed.start();
@@ -207,21 +213,23 @@ describe('RevocationFeed fallback to auth-service snapshots', () => {
 
   describe('with Redis up', () => {
     let redis: Redis;
-    let keys: ReturnType<typeof revocationKeys>;
+    let relay: TestStreamPublisher;
 
     beforeAll(() => {
       redis = new Redis(REDIS_URL);
     });
     afterAll(() => redis.quit());
     beforeEach(async () => {
-      keys = revocationKeys(`test:${randomUUID()}:revocations`);
-      await redis.set(keys.epoch, 'epoch-1');
-      await redis.xadd(keys.stream, '*', ...encodeEvent({ type: 'heartbeat', at: now }, 'epoch-1'));
+      relay = await new TestStreamPublisher(redis, {
+        signer,
+        streamKey: `test:${randomUUID()}:revocations`,
+      }).init();
+      await relay.heartbeat(now);
     });
-    afterEach(() => redis.del(keys.stream, keys.epoch));
+    afterEach(() => relay.clear());
 
     it('asks auth-service for nothing while the stream heartbeats, and falls back once it goes silent', async () => {
-      const feed = await startFeed({ redis: REDIS_URL, streamKey: keys.stream });
+      const feed = await startFeed({ redis: REDIS_URL, streamKey: relay.streamKey });
       expect(feed.status()).toMatchObject({ connected: true, caughtUp: true, source: 'stream' });
       await delay(300);
       expect(server.requests).toHaveLength(0);
@@ -231,7 +239,7 @@ describe('RevocationFeed fallback to auth-service snapshots', () => {
       expect(await eventually(() => feed.status().source === 'fallback')).toBe(true);
       expect(feed.check(tokenOf('s-revoked'))).toBe('session_revoked');
       // A heartbeat again: polling stops.
-      await redis.xadd(keys.stream, '*', ...encodeEvent({ type: 'heartbeat', at: now }, 'epoch-1'));
+      await relay.heartbeat(now);
       expect(await eventually(() => feed.status().source === 'stream')).toBe(true);
       await delay(100);
       const seen = server.requests.length;

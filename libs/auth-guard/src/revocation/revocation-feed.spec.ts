@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { encodeEvent, revocationKeys } from './protocol';
+import { StaticKeySource } from '../keys/key-source';
+import { TestStreamPublisher, TestTokenSigner } from '../testing';
 import type { RevocationEvent } from './protocol';
 import { RevocationFeed } from './revocation-feed';
 import { eventually, tokenOf } from '../../test/feed-helpers';
@@ -10,10 +11,12 @@ import { eventually, tokenOf } from '../../test/feed-helpers';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const RETENTION_MS = 960_000;
 const BUDGET_MS = 10_000;
+const signer = new TestTokenSigner();
 
 describe('RevocationFeed against Redis', () => {
   let redis: Redis;
-  let keys: ReturnType<typeof revocationKeys>;
+  let relay: TestStreamPublisher;
+  let keys: TestStreamPublisher['keys'];
   let now: number;
   const feeds: RevocationFeed[] = [];
 
@@ -25,12 +28,16 @@ describe('RevocationFeed against Redis', () => {
     at,
   });
   const xadd = (event: RevocationEvent, epoch = 'epoch-1', id = '*') =>
-    redis.xadd(keys.stream, id, ...encodeEvent(event, epoch));
+    relay.publish(event, { epoch, id });
   const startFeed = async (redisOption: Redis | string = REDIS_URL) => {
     const feed = new RevocationFeed(
-      { redis: redisOption, streamKey: keys.stream, strictBudgetMs: BUDGET_MS },
-      RETENTION_MS,
-      () => now,
+      { redis: redisOption, streamKey: relay.streamKey, strictBudgetMs: BUDGET_MS },
+      {
+        retentionMs: RETENTION_MS,
+        leewayMs: 30_000,
+        keys: new StaticKeySource(signer.jwks),
+        clock: () => now,
+      },
     );
     feeds.push(feed);
     await feed.start();
@@ -45,8 +52,13 @@ describe('RevocationFeed against Redis', () => {
 
   beforeEach(async () => {
     now = 1_800_000_000_000;
-    keys = revocationKeys(`test:${randomUUID()}:revocations`);
-    await redis.set(keys.epoch, 'epoch-1');
+    relay = new TestStreamPublisher(redis, {
+      signer,
+      streamKey: `test:${randomUUID()}:revocations`,
+      epoch: 'epoch-1',
+    });
+    keys = relay.keys;
+    await relay.init();
   });
 
   afterEach(async () => {
@@ -65,15 +77,19 @@ describe('RevocationFeed against Redis', () => {
   });
 
   it('catches up on a window longer than one read batch before start() resolves', async () => {
+    // 150 entries of 100 events and 1000 single ones: more entries than one read returns.
     const pipeline = redis.pipeline();
-    for (let i = 0; i < 2500; i += 1) {
-      pipeline.xadd(keys.stream, '*', ...encodeEvent(session(`s-${i}`), 'epoch-1'));
+    for (let i = 0; i < 150; i += 1) {
+      const batch = Array.from({ length: 100 }, (_, j) => session(`s-${i * 100 + j}`));
+      pipeline.xadd(keys.stream, '*', ...relay.fields(batch));
     }
+    for (let i = 15_000; i < 16_000; i += 1)
+      pipeline.xadd(keys.stream, '*', ...relay.fields([session(`s-${i}`)]));
     await pipeline.exec();
     const feed = await startFeed();
-    expect(feed.status()).toMatchObject({ caughtUp: true, eventsApplied: 2500 });
+    expect(feed.status()).toMatchObject({ caughtUp: true, eventsApplied: 16_000 });
     expect(feed.check(tokenOf('s-0'))).toBe('session_revoked');
-    expect(feed.check(tokenOf('s-2499'))).toBe('session_revoked');
+    expect(feed.check(tokenOf('s-15999'))).toBe('session_revoked');
   });
 
   it('applies events published while it runs', async () => {
@@ -96,9 +112,9 @@ describe('RevocationFeed against Redis', () => {
     expect(await eventually(() => feed.isFresh())).toBe(true);
   });
 
-  it('does not let a heartbeat stamped in the future extend freshness', async () => {
+  it('does not let a heartbeat stamped in the future (within the leeway) extend freshness', async () => {
     const feed = await startFeed();
-    await xadd({ type: 'heartbeat', at: now + 60_000 });
+    await xadd({ type: 'heartbeat', at: now + 30_000 });
     expect(await eventually(() => feed.isFresh())).toBe(true);
     now += BUDGET_MS + 1;
     expect(feed.isFresh()).toBe(false);
@@ -159,14 +175,15 @@ describe('RevocationFeed against Redis', () => {
     expect(feed.check(tokenOf('s-twice'))).toBe('session_revoked');
   });
 
-  it('skips malformed entries and keeps applying the ones after them', async () => {
+  it('skips malformed and unsigned entries and keeps applying the ones after them', async () => {
     await redis.xadd(keys.stream, '*', 'garbage', 'yes');
-    await redis.xadd(keys.stream, '*', 'e', 'epoch-1', 't', 'session', 'at', '', 'sid', 's-bad');
+    await redis.xadd(keys.stream, '*', 'e', 'epoch-1', 't', 'session', 'at', '1', 'sid', 's-bad');
     await xadd(session('s-good'));
     const feed = await startFeed();
     expect(feed.check(tokenOf('s-bad'))).toBeUndefined();
     expect(feed.check(tokenOf('s-good'))).toBe('session_revoked');
     expect(feed.status()).toMatchObject({ eventsApplied: 1, deniedSessions: 1 });
+    expect(feed.status().rejected.unsigned).toBe(2);
   });
 
   it('keeps news for the retention window only', async () => {

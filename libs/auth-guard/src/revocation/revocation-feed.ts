@@ -1,45 +1,16 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import type { AuthUser } from '../auth-user';
 import { DEFAULTS } from '../constants';
 import { DenyList } from './deny-list';
+import { revocationKeys } from './protocol';
 import type { RevocationEvent } from './protocol';
 import { SnapshotPoller } from './snapshot-poller';
-import type { RevocationFallbackOptions, SnapshotPollerStatus } from './snapshot-poller';
+import { FeedRejections } from './feed-rejections';
 import { StreamFollower } from './stream-follower';
+import type { FeedStatus, RevocationFeedContext, RevocationFeedOptions } from './feed-options';
 
 export type { RevocationFallbackOptions } from './snapshot-poller';
-
-export interface RevocationFeedOptions {
-  /**
-   * A Redis URL, or an ioredis client whose settings the feed copies: either way the feed
-   * reads on a connection of its own, since its reads block. Without it (no Redis at all)
-   * the feed polls the `fallback` snapshot instead, which is then required.
-   */
-  redis?: Redis | string;
-  /** Stream name, if auth-service was configured with another one. */
-  streamKey?: string;
-  /** Strict routes refuse once no heartbeat was seen for this long (default 10 000 ms). */
-  strictBudgetMs?: number;
-  /** How long start-up waits for the first catch-up before going on degraded (default 5000 ms). */
-  startupTimeoutMs?: number;
-  /** Catch up from auth-service when the stream cannot answer (off unless given). */
-  fallback?: RevocationFallbackOptions;
-}
-
-export interface FeedStatus {
-  connected: boolean;
-  caughtUp: boolean;
-  lastEntryId: string;
-  heartbeatAgeMs: number | null;
-  epoch: string | null;
-  eventsApplied: number;
-  deniedSessions: number;
-  markedUsers: number;
-  /** Where the news that keeps the guard current comes from right now. */
-  source: 'stream' | 'fallback' | 'none';
-  fallback?: SnapshotPollerStatus;
-}
+export type { FeedStatus, RevocationFeedContext, RevocationFeedOptions } from './feed-options';
 
 const SWEEP_EVERY_MS = 10_000;
 /**
@@ -69,16 +40,20 @@ export class RevocationFeed {
   private firstCatchUp: (() => void) | undefined;
   private readonly stream: StreamFollower | undefined;
   private readonly snapshots: SnapshotPoller | undefined;
+  private readonly clock: () => number;
+  private readonly rejections = new FeedRejections();
 
   constructor(
     private readonly options: RevocationFeedOptions,
-    retentionMs: number,
-    private readonly clock: () => number,
+    private readonly context: RevocationFeedContext,
   ) {
-    this.denyList = new DenyList(retentionMs);
+    this.clock = context.clock;
+    this.denyList = new DenyList(context.retentionMs);
     if (options.redis !== undefined) {
-      this.stream = new StreamFollower(options.redis, options.streamKey, {
+      const keys = revocationKeys(options.streamKey, options.keyPrefix);
+      this.stream = new StreamFollower(options.redis, keys, context.keys, {
         apply: (event) => this.apply(event),
+        rejected: (reason, kid) => this.rejections.count(reason, kid),
         caughtUp: () => this.caughtUpOnce(),
         // Ask auth-service at once rather than at the next poll.
         disconnected: () => this.snapshots?.now(),
@@ -87,7 +62,7 @@ export class RevocationFeed {
     if (options.fallback) {
       this.snapshots = new SnapshotPoller(
         options.fallback,
-        clock,
+        this.clock,
         () => !this.stream?.connected || !this.streamFresh(this.clock(), STREAM_SILENT_MS),
         (events) => events.forEach((event) => this.apply(event)),
         () => this.caughtUpOnce(),
@@ -165,12 +140,24 @@ export class RevocationFeed {
       markedUsers: users,
       source: this.source(now),
       fallback: this.snapshots?.status(now),
+      rejected: this.rejections.snapshot(),
     };
   }
 
-  /** Applies one event; exported for tests and for feeds other than Redis. */
+  /**
+   * Applies one verified event; exported for tests and for feeds other than Redis.
+   *
+   * `at` is signed, so it bounds what even a replayed entry can do: an event older than the
+   * retention concerns no live token and is ignored; a role mark only replaces an older one
+   * (DenyList); a heartbeat vouches for freshness up to its own `at` and never beyond now,
+   * so an old heartbeat replayed today proves nothing new, and one stamped further in the
+   * future than the clock leeway is ignored altogether.
+   */
   apply(event: RevocationEvent): void {
     const now = this.clock();
+    if (event.at < now - this.context.retentionMs) return this.rejections.count('stale');
+    if (event.type === 'heartbeat' && event.at > now + this.context.leewayMs)
+      return this.rejections.count('future');
     switch (event.type) {
       case 'session':
         this.denyList.revokeSession(event.sessionId, Math.min(event.at, now));

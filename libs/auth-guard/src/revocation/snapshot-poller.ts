@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { readCapped } from '../read-capped';
 import { parseSnapshot } from './protocol';
 import type { RevocationSnapshot } from './protocol';
 
@@ -120,7 +121,11 @@ export class SnapshotPoller {
         await response.body?.cancel();
         throw new Error(`HTTP ${response.status}`);
       }
-      const text = await readCapped(response, this.options.maxBytes ?? DEFAULTS.maxBytes);
+      const text = await readCapped(
+        response,
+        this.options.maxBytes ?? DEFAULTS.maxBytes,
+        'snapshot',
+      );
       const snapshot = parseSnapshot(JSON.parse(text));
       if (!snapshot) throw new Error('malformed snapshot');
       this.apply(snapshot.events);
@@ -149,27 +154,4 @@ export class SnapshotPoller {
       this.timer.unref();
     });
   }
-}
-
-/** The body as text, refusing (and cancelling) anything larger than `max` bytes. */
-async function readCapped(response: Response, max: number): Promise<string> {
-  if (Number(response.headers.get('content-length') ?? 0) > max) {
-    await response.body?.cancel();
-    throw new Error('snapshot too large');
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw new Error('snapshot too large');
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,17 +1,22 @@
 import { Logger } from '@nestjs/common';
 import type * as IORedis from 'ioredis';
 import type { Redis } from 'ioredis';
-import { decodeEvent, revocationKeys } from './protocol';
-import type { RevocationEvent } from './protocol';
+import type { KeySource } from '../keys/key-source';
+import type { revocationKeys, RevocationEvent } from './protocol';
+import { readStreamEntry } from './stream-entry';
+import type { EntryRejection } from './stream-entry';
 
 const BLOCK_MS = 5000;
-const BATCH = 1000;
+// Entries carry up to 256 events each: 100 entries are at most some 25 000 events per read.
+const BATCH = 100;
 const BACKOFF_MS = [100, 250, 500, 1000, 2000];
 const EPOCH_RECHECK_MS = 5000;
 
 export interface StreamHooks {
-  /** Every decoded entry, heartbeats included, in stream order. */
+  /** Every event of a verified entry, heartbeats included, in stream order. */
   apply(event: RevocationEvent): void;
+  /** An entry that changes nothing: unsigned, badly signed, unknown key, another stream. */
+  rejected(reason: EntryRejection, kid: string | undefined): void;
   /** The whole window was read (at start, and again after an epoch change). */
   caughtUp(): void;
   /** The connection was lost (it is retried with backoff). */
@@ -26,7 +31,6 @@ export interface StreamHooks {
  */
 export class StreamFollower {
   private readonly logger = new Logger('RevocationFeed');
-  private readonly keys: ReturnType<typeof revocationKeys>;
   private reader: Redis | undefined;
   private loop: Promise<void> | undefined;
   private stopped = false;
@@ -39,11 +43,10 @@ export class StreamFollower {
 
   constructor(
     private readonly redis: Redis | string,
-    streamKey: string | undefined,
+    private readonly keys: ReturnType<typeof revocationKeys>,
+    private readonly verificationKeys: KeySource,
     private readonly hooks: StreamHooks,
-  ) {
-    this.keys = revocationKeys(streamKey);
-  }
+  ) {}
 
   start(): void {
     const readerOptions = {
@@ -79,6 +82,11 @@ export class StreamFollower {
     let failures = 0;
     while (!this.stopped) {
       try {
+        if (!this.verificationKeys.hasKeys()) {
+          // Nothing can be verified before the JWKS arrived: wait rather than drop the window.
+          await sleep(BACKOFF_MS[1]);
+          continue;
+        }
         if (reader.status === 'wait' || reader.status === 'end') await reader.connect();
         // Also re-check now and then: Redis can lose its data without dropping our connection.
         if (this.verifyEpoch || Date.now() - this.epochCheckedAt > EPOCH_RECHECK_MS)
@@ -130,17 +138,35 @@ export class StreamFollower {
       : await reader.xread('COUNT', BATCH, 'STREAMS', this.keys.stream, this.lastId);
     const entries = reply?.[0]?.[1] ?? [];
     for (const [id, fields] of entries) {
-      const decoded = decodeEvent(fields);
+      const entry = await this.verify(fields);
+      this.lastId = id;
+      if (!entry.ok) {
+        this.hooks.rejected(entry.reason, entry.kid);
+        continue;
+      }
       // An entry of another epoch hints that Redis lost its data and the relay republished:
       // confirm with the epoch key before the next read (applying the entry is harmless).
-      if (decoded && decoded.epoch !== this.epoch) this.verifyEpoch = true;
-      this.lastId = id;
-      if (decoded) this.hooks.apply(decoded.event);
+      if (entry.epoch !== this.epoch) this.verifyEpoch = true;
+      for (const event of entry.events) this.hooks.apply(event);
     }
     if (!this.caughtUp && entries.length < BATCH) {
       this.caughtUp = true;
       this.hooks.caughtUp();
     }
+  }
+
+  /**
+   * Checks an entry's signature. A kid we do not hold may be a key auth-service just
+   * promoted: the key source refetches the JWKS (at most once per its cooldown, so a flood
+   * of forged kids costs one fetch) and the entry is checked once more, then dropped.
+   */
+  private async verify(fields: string[]) {
+    const keyFor = (kid: string) => this.verificationKeys.get(kid);
+    const entry = readStreamEntry(fields, this.keys.stream, keyFor);
+    if (entry.ok || entry.reason !== 'unknown_kid' || !this.verificationKeys.refreshForUnknownKid)
+      return entry;
+    await this.verificationKeys.refreshForUnknownKid(entry.kid!);
+    return readStreamEntry(fields, this.keys.stream, keyFor);
   }
 }
 

@@ -77,6 +77,8 @@ export function undecodable(ctx: CorpusContext): HostileToken[] {
     invalid('payload is a JSON string', rawPayload(JSON.stringify(JSON.stringify(ctx.claims)))),
     invalid('payload is a JSON number', rawPayload('1')),
     invalid('payload with invalid UTF-8 (overlong iss)', rawPayload(overlongIss)),
+    // The same bytes where no rule reads them: only a strict decoder refuses these.
+    ...invalidUtf8Anywhere(ctx, rawPayload),
     invalid('payload hiding claims behind __proto__', rawPayload(protoPayload(ctx))),
   ];
 }
@@ -104,4 +106,26 @@ function replaceWithBytes(text: string, search: string, bytes: number[]): Buffer
     Buffer.from(bytes),
     Buffer.from(text.slice(at + search.length)),
   ]);
+}
+
+/**
+ * Signed payloads whose only fault is invalid UTF-8 inside a claim no rule compares (an
+ * extra `note`): a lenient decoder turns the bytes into U+FFFD and accepts the token.
+ */
+function invalidUtf8Anywhere(
+  ctx: CorpusContext,
+  rawPayload: (bytes: Buffer) => string,
+): HostileToken[] {
+  const text = JSON.stringify({ ...ctx.claims, note: 'a/b' });
+  return [
+    ['overlong /, C0 AF', [0xc0, 0xaf]],
+    ['lone continuation byte', [0x80]],
+    ['encoded surrogate, ED A0 80', [0xed, 0xa0, 0x80]],
+    ['truncated sequence', [0xe2, 0x82]],
+  ].map(([what, bytes]) =>
+    invalid(
+      `payload with invalid UTF-8 in an unchecked claim (${String(what)})`,
+      rawPayload(replaceWithBytes(text, 'a/b', bytes as number[])),
+    ),
+  );
 }

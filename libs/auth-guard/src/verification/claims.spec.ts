@@ -48,6 +48,7 @@ describe('checkClaims', () => {
       userId: '0b8e6c1e-2f9e-4c8e-9a57-4b8f3e2d1c01',
       sessionId: '5f0c2a9b-7d4e-4c3a-8b1f-2e6d9a8c7b02',
       role: 'user',
+      audience: ['catalog-service', 'orders-service'],
       tokenId: 'a3c1e2d4-0000-4000-8000-000000000003',
       issuedAt: NOW - 60,
       expiresAt: NOW + 840,
@@ -60,6 +61,12 @@ describe('checkClaims', () => {
     expect(checkClaims(validPayload(), RULES)).not.toHaveProperty('emailVerified');
     expect(codeOf(withClaims({ email_verified: 'true' }))).toBe('invalid_token');
     expect(codeOf(withClaims({ email_verified: 1 }))).toBe('invalid_token');
+  });
+
+  it('lists a single string audience as a one-element list', () => {
+    expect(checkClaims(withClaims({ aud: 'orders-service' }), RULES).audience).toEqual([
+      'orders-service',
+    ]);
   });
 
   it.each(['iss', 'aud', 'sub', 'sid', 'role', 'iat', 'exp', 'jti'])(

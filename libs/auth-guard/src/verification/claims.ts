@@ -60,6 +60,7 @@ export function checkClaims(payload: unknown, rules: ClaimRules): AuthUser {
     userId: sub,
     sessionId: sid,
     role: role as Role,
+    audience: Object.freeze([...(audiences as unknown[]).map(String)]),
     tokenId: jti,
     issuedAt: iat,
     expiresAt: exp,

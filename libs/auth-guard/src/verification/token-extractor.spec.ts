@@ -1,5 +1,5 @@
 import { AuthError } from '../errors';
-import { extractToken, readCookie } from './token-extractor';
+import { accessCookieName, extractToken, readCookie } from './token-extractor';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -93,5 +93,21 @@ describe('readCookie', () => {
     ['', undefined],
   ])('reads %j as %j', (header, expected) => {
     expect(readCookie(header, 'access_token')).toBe(expected);
+  });
+});
+
+describe('accessCookieName', () => {
+  it('prefixes __Host- when cookies are Secure, and only then', () => {
+    expect(accessCookieName('access_token', true)).toBe('__Host-access_token');
+    expect(accessCookieName('access_token', false)).toBe('access_token');
+  });
+
+  it('makes the extractor ignore a bare cookie a sibling subdomain could have planted', () => {
+    const name = accessCookieName('access_token', true);
+    const headers = { cookie: 'access_token=planted.by.sibling' };
+    expect(extractToken({ headers }, name)).toBeUndefined();
+    expect(
+      extractToken({ headers: { cookie: `access_token=planted.x.y; ${name}=real.a.b` } }, name),
+    ).toEqual({ token: 'real.a.b', source: 'cookie' });
   });
 });

@@ -37,6 +37,22 @@ export function extractToken(
   return token ? { token, source: 'cookie' } : undefined;
 }
 
+export const HOST_PREFIX = '__Host-';
+export const SECURE_PREFIX = '__Secure-';
+
+/** Whether a configured name already carries a prefix (it is added, never given). */
+export const hasCookiePrefix = (name: string): boolean => /^__(host|secure)-/i.test(name);
+
+/**
+ * The access cookie's actual name. With Secure cookies it carries the `__Host-` prefix, which
+ * browsers accept only from a secure origin, with `Path=/` and no `Domain`: a sibling
+ * subdomain (or a plain-http page) can then never plant an access cookie of its own choosing
+ * for this host. Only plain-http development (`secure: false`) uses the bare name.
+ */
+export function accessCookieName(name: string, secure: boolean): string {
+  return secure ? `${HOST_PREFIX}${name}` : name;
+}
+
 /** Finds one cookie's value in a Cookie header without parsing the others. */
 export function readCookie(header: string, name: string): string | undefined {
   let start = 0;

@@ -150,3 +150,29 @@ describe('parseSegment', () => {
     expect(parseSegment(b64(text))).toBeUndefined();
   });
 });
+
+describe('strict UTF-8', () => {
+  const bytes = (...parts: (string | number[])[]) =>
+    b64(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p)))));
+
+  it.each([
+    ['an overlong "/" (C0 AF)', [0xc0, 0xaf]],
+    ['a lone continuation byte', [0x80]],
+    ['an encoded surrogate', [0xed, 0xa0, 0x80]],
+  ])('refuses a payload with %s as invalid_token', (_what, raw) => {
+    const payload = bytes('{"sub":"x","note":"', raw, '"}');
+    expect(refusal(`${json(GOOD_HEADER)}.${payload}.${SIG}`)).toBe('invalid_token');
+  });
+
+  it('refuses a header with an overlong sequence, even inside a string', () => {
+    const header = bytes('{"alg":"ES256","typ":"at+jwt","kid":"key-', [0xc0, 0xaf], '"}');
+    expect(parseSegment(header)).toBeUndefined();
+    expect(refusal(`${header}.${PAYLOAD}.${SIG}`)).toBe('invalid_token');
+  });
+
+  it('accepts valid multi-byte UTF-8', () => {
+    const payload = json({ sub: 'x', note: 'Zoë ✓ 𝄞' });
+    expect(refusal(`${json(GOOD_HEADER)}.${payload}.${SIG}`)).toBe('accepted');
+    expect(parseSegment(json({ note: 'Zoë' }))).toEqual({ note: 'Zoë' });
+  });
+});

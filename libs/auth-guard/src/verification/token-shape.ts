@@ -8,6 +8,12 @@ const ES256_SIGNATURE_LENGTH = 86;
 /** The only header parameters auth-service writes; any other (crit, jku, jwk, x5u, x5c, zip, b64…) is refused. */
 const ALLOWED_HEADER_PARAMS = new Set(['alg', 'typ', 'kid']);
 const MAX_KID_LENGTH = 128;
+/**
+ * Strict UTF-8: an invalid sequence (an overlong `C0 AF` for `/`, a lone continuation byte, an
+ * encoded surrogate) throws instead of becoming U+FFFD, so two different byte strings can never
+ * decode to the same claims. ignoreBOM keeps a BOM in the text, where JSON.parse refuses it.
+ */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export interface TokenHeader {
   alg: typeof ACCESS_TOKEN_ALG;
@@ -27,6 +33,10 @@ export function inspectToken(token: string, maxLength: number): TokenHeader {
   const lastDot = token.lastIndexOf('.');
   if (token.length - lastDot - 1 !== ES256_SIGNATURE_LENGTH) {
     throw authError('invalid_token', 'signature is not 64 bytes');
+  }
+  // jsonwebtoken decodes the payload leniently: check its bytes here, before it runs.
+  if (decodeSegment(token.slice(firstDot + 1, lastDot)) === undefined) {
+    throw authError('invalid_token', 'payload is not valid UTF-8');
   }
   const header = parseSegment(token.slice(0, firstDot));
   if (header === undefined) throw authError('invalid_token', 'header is not a JSON object');
@@ -49,10 +59,21 @@ export function inspectToken(token: string, maxLength: number): TokenHeader {
   return { alg: ACCESS_TOKEN_ALG, typ, kid: header.kid };
 }
 
-/** Decodes one base64url JSON segment; undefined unless it is a plain object. */
-export function parseSegment(segment: string): Record<string, unknown> | undefined {
+/** One base64url segment as text, or undefined when its bytes are not valid UTF-8. */
+export function decodeSegment(segment: string): string | undefined {
   try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return STRICT_UTF8.decode(Buffer.from(segment, 'base64url'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Decodes one base64url JSON segment; undefined unless it is valid UTF-8 and a plain object. */
+export function parseSegment(segment: string): Record<string, unknown> | undefined {
+  const text = decodeSegment(segment);
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : undefined;

@@ -6,6 +6,7 @@ const user = (expiresAt: number, userId = 'u'): AuthUser => ({
   userId,
   sessionId: 's',
   role: 'user',
+  audience: ['a'],
   tokenId: 'j',
   issuedAt: expiresAt - 900,
   expiresAt,

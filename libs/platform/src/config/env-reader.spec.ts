@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigError, EnvReader } from './env-reader';
 
 /** Reads with `read`, then returns the problems `done()` reports (empty when none). */
@@ -20,6 +23,62 @@ describe('EnvReader', () => {
     expect(read.raw('EMPTY')).toBeUndefined();
     expect(read.raw('BLANK')).toBeUndefined();
     expect(read.raw('SET')).toBe('value');
+  });
+
+  describe('<NAME>_FILE (Docker secrets)', () => {
+    let dir: string;
+    beforeAll(() => (dir = mkdtempSync(path.join(os.tmpdir(), 'env-reader-'))));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const secret = (name: string, content: string) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, content);
+      return file;
+    };
+
+    it('reads the value from the file, without the trailing newline, through every typed reader', () => {
+      const env = {
+        SECRET_FILE: secret('secret', 'from-a-file\n'),
+        PORT_FILE: secret('port', '8443\n'),
+        URL_FILE: secret('url', 'postgres://u:p@db:5432/app\n'),
+      };
+      expect(
+        problems(env, (r) => {
+          expect(r.string('SECRET')).toBe('from-a-file');
+          expect(r.optionalString('SECRET')).toBe('from-a-file');
+          expect(r.int('PORT')).toBe(8443);
+          expect(r.url('URL', ['postgres:'])).toBe('postgres://u:p@db:5432/app');
+        }),
+      ).toEqual([]);
+    });
+
+    it('treats an empty file as unset', () => {
+      const env = { SECRET_FILE: secret('empty', '\n') };
+      expect(problems(env, (r) => expect(r.optionalString('SECRET')).toBeUndefined())).toEqual([]);
+      expect(problems(env, (r) => r.string('SECRET'))).toEqual(['SECRET is required']);
+    });
+
+    it('refuses a file that cannot be read, naming the variable once however often it is read', () => {
+      const missing = path.join(dir, 'missing');
+      expect(
+        problems({ SECRET_FILE: missing }, (r) => {
+          r.optionalString('SECRET');
+          r.optionalString('SECRET');
+        }),
+      ).toEqual([`SECRET_FILE names a file that cannot be read (${missing}: ENOENT)`]);
+    });
+
+    it('refuses the variable and its _FILE set together', () => {
+      const env = { SECRET: 'direct', SECRET_FILE: secret('both', 'file') };
+      expect(problems(env, (r) => r.optionalString('SECRET'))).toEqual([
+        'SECRET and SECRET_FILE are both set; set one of them',
+      ]);
+    });
+
+    it('ignores an empty _FILE variable', () => {
+      expect(problems({ SECRET: 'direct', SECRET_FILE: ' ' }, (r) => r.string('SECRET'))).toEqual(
+        [],
+      );
+    });
   });
 
   describe('string', () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Reads typed settings from an environment map and collects every problem before failing,
  * so an operator sees all wrong variables at once, each named.
@@ -17,15 +19,40 @@ interface IntOptions {
   max?: number;
 }
 
+/** Reads the file a `<NAME>_FILE` variable names; injectable for tests. */
+export type ReadSecretFile = (path: string) => string;
+
 export class EnvReader {
   private readonly problems: string[] = [];
 
-  constructor(private readonly env: Env) {}
+  constructor(
+    private readonly env: Env,
+    private readonly readSecretFile: ReadSecretFile = (path) => readFileSync(path, 'utf8'),
+  ) {}
 
-  /** The raw value, or undefined when unset or empty. */
+  /**
+   * The raw value, or undefined when unset or empty. Every variable may instead be given as
+   * `<NAME>_FILE`, the path of a file holding the value (Docker secrets, mounted files), so
+   * that secrets need not sit in the environment, where `docker inspect` and child processes
+   * see them.
+   */
   raw(name: string): string | undefined {
     const value = this.env[name];
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
+    const direct = value === undefined || value.trim() === '' ? undefined : value.trim();
+    const file = this.env[`${name}_FILE`]?.trim();
+    if (!file) return direct;
+    if (direct !== undefined) {
+      this.fail(`${name} and ${name}_FILE are both set; set one of them`);
+      return direct;
+    }
+    try {
+      const content = this.readSecretFile(file).trim();
+      return content === '' ? undefined : content;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      this.fail(`${name}_FILE names a file that cannot be read (${file}: ${code})`);
+      return undefined;
+    }
   }
 
   string(name: string, fallback?: string): string {
@@ -104,7 +131,8 @@ export class EnvReader {
 
   /** Records a problem found by the caller's own cross-field checks. */
   fail(problem: string): void {
-    this.problems.push(problem);
+    // A variable read twice must not be reported twice.
+    if (!this.problems.includes(problem)) this.problems.push(problem);
   }
 
   /** Throws a ConfigError naming every bad variable, if there was any. */

@@ -1,4 +1,10 @@
+import {
+  DEFAULT_REDIS_PREFIX,
+  REDIS_PREFIX_PATTERN,
+  hasCookiePrefix,
+} from '@hybrid-auth/auth-guard';
 import type { AuthGuardModuleOptions } from '@hybrid-auth/auth-guard';
+import { readRedisUrl } from './database-config';
 import type { EnvReader } from './env-reader';
 
 /**
@@ -7,13 +13,14 @@ import type { EnvReader } from './env-reader';
  * (AUTH_ACCESS_TOKEN_TTL, as configured on auth-service), the clock leeway, the access
  * cookie name, the JWKS refresh interval, for strict services the staleness budget, and
  * the snapshot fallback (AUTH_REVOCATIONS_SECRET, AUTH_REVOCATIONS_URL) used while the
- * Redis stream cannot answer, or instead of it without Redis.
+ * Redis stream cannot answer, or instead of it without Redis, and the deployment's Redis key
+ * prefix (AUTH_REDIS_PREFIX, the same as auth-service's).
  */
 export function readGuardConfig(
   read: EnvReader,
   defaults: { audience: string; strict?: boolean },
 ): AuthGuardModuleOptions {
-  const redisUrl = read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']);
+  const redisUrl = readRedisUrl(read);
   const strict = read.bool('AUTH_STRICT', defaults.strict ?? false);
   const jwksUrl = read.url(
     'AUTH_JWKS_URL',
@@ -34,6 +41,10 @@ export function readGuardConfig(
         ),
       }
     : undefined;
+  refusePlainHttp(read, { AUTH_JWKS_URL: jwksUrl, AUTH_REVOCATIONS_URL: fallback?.url });
+  const keyPrefix = read.string('AUTH_REDIS_PREFIX', DEFAULT_REDIS_PREFIX);
+  if (!REDIS_PREFIX_PATTERN.test(keyPrefix))
+    read.fail('AUTH_REDIS_PREFIX must be letters, digits, _ . - ending in ":" (e.g. hybrid-auth:)');
   if (strict && !redisUrl && !fallback)
     read.fail(
       'REDIS_URL (or AUTH_REVOCATIONS_SECRET) is required by a strict service (AUTH_STRICT=true)',
@@ -48,7 +59,9 @@ export function readGuardConfig(
       max: 86_400,
     }),
     clockLeewaySeconds: read.int('AUTH_CLOCK_LEEWAY', { default: 30, min: 0, max: 60 }),
-    cookieName: read.string('AUTH_ACCESS_COOKIE', 'access_token'),
+    cookieName: readCookieName(read),
+    // Must match auth-service's: with Secure cookies the access cookie is __Host-<name>.
+    secureCookie: read.bool('AUTH_COOKIE_SECURE', true),
     // How often the public keys are refetched: after a key is added, it may sign only once
     // every guard has refetched (see README, "Rotate signing keys").
     jwks: {
@@ -65,6 +78,7 @@ export function readGuardConfig(
             redis: redisUrl,
             fallback,
             streamKey: read.string('AUTH_REVOCATION_STREAM', 'auth:revocations'),
+            keyPrefix,
             strictBudgetMs: read.int('AUTH_STRICT_BUDGET_MS', {
               default: 10_000,
               min: 100,
@@ -73,4 +87,35 @@ export function readGuardConfig(
           }
         : undefined,
   };
+}
+
+/**
+ * In production the public keys and the revocation news must come over https: over plain
+ * http anyone on the path could swap the keys (and mint tokens every guard accepts) or hide
+ * revocations. AUTH_ALLOW_INSECURE_HTTP=true allows http on a private network the operator
+ * trusts, such as compose's internal one.
+ */
+function refusePlainHttp(read: EnvReader, urls: Record<string, string | undefined>): void {
+  const production = read.raw('NODE_ENV') === 'production';
+  const allowed = read.bool('AUTH_ALLOW_INSECURE_HTTP', false);
+  if (!production || allowed) return;
+  for (const [name, url] of Object.entries(urls)) {
+    if (url?.toLowerCase().startsWith('http:')) {
+      read.fail(
+        `${name} is plain http: refused in production (use https, or set ` +
+          'AUTH_ALLOW_INSECURE_HTTP=true for a private network you trust)',
+      );
+    }
+  }
+}
+
+/** AUTH_ACCESS_COOKIE, the bare name: the __Host- prefix follows from AUTH_COOKIE_SECURE. */
+function readCookieName(read: EnvReader): string {
+  const name = read.string('AUTH_ACCESS_COOKIE', 'access_token');
+  if (hasCookiePrefix(name)) {
+    read.fail(
+      'AUTH_ACCESS_COOKIE is the bare name: the __Host- prefix is added for Secure cookies',
+    );
+  }
+  return name;
 }

@@ -62,7 +62,7 @@ export function configureApp(
   installJsonBodyParser(app, http.bodyLimitBytes);
   app.useSecurityHeaders({
     // Served over plain http in development: upgrading subresources would break /docs there;
-    // behind TLS the gateway sets HSTS.
+    // HSTS for browsers comes from the gateway (deploy/nginx/gateway.conf.template).
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
   app.enableCsrfProtection({ trustedOrigins: http.trustedOrigins });

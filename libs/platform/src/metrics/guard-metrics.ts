@@ -19,6 +19,17 @@ export function registerGuardMetrics(registry: Registry, guard: AuthGuardStatus)
         this.inc({ outcome }, count);
     },
   });
+  new Counter({
+    registers: [registry],
+    name: 'auth_guard_feed_rejected_total',
+    help: 'Revocation stream entries and events that changed nothing (unsigned, bad signature, unknown kid, another stream, stale, future heartbeat)',
+    labelNames: ['reason'],
+    collect() {
+      this.reset();
+      for (const [reason, count] of Object.entries(snapshot().feed?.rejected ?? {}))
+        this.inc({ reason }, count);
+    },
+  });
   const gauge = (name: string, help: string, read: () => number | undefined | null) =>
     new Gauge({
       registers: [registry],

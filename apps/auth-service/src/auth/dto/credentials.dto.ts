@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { AUDIENCE_PROPERTY } from './session-requests.dto';
 
 export class RegisterDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
@@ -23,6 +24,12 @@ export class LoginDto {
   @IsString()
   @Length(1, 128)
   password!: string;
+
+  @ApiPropertyOptional(AUDIENCE_PROPERTY)
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  audience?: string;
 }
 
 export class ChangePasswordDto {

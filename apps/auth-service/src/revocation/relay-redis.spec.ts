@@ -1,0 +1,114 @@
+import { Logger } from '@nestjs/common';
+import { readStreamEntry, revocationKeys, signStreamEntry } from '@hybrid-auth/auth-guard';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { RelayStream } from './relay-redis';
+import type { OutboxEvent } from './revocation-outbox';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const WINDOW_MS = 960_000;
+const own = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const KEYS = {
+  signingKey: () => ({ kid: 'auth-1', privateKey: own.privateKey }),
+  get: (kid: string) => (kid === 'auth-1' ? own.publicKey : undefined),
+};
+
+describe('RelayStream against Redis', () => {
+  let redis: Redis;
+  let relay: RelayStream;
+  let keys: ReturnType<typeof revocationKeys>;
+  let now: number;
+  let nextId = 1;
+  const event = (): OutboxEvent => ({
+    type: 'session',
+    id: String(nextId++),
+    sessionId: `s-${nextId}`,
+    userId: 'u-1',
+    at: now,
+  });
+  /** Every event the stream carries in entries signed by our key, in order. */
+  const published = async () =>
+    (await redis.xrange(keys.stream, '-', '+')).flatMap(([, fields]) => {
+      const entry = readStreamEntry(fields, keys.stream, KEYS.get);
+      return entry.ok ? entry.events : [];
+    });
+
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+    redis = new Redis(REDIS_URL);
+  });
+  afterAll(() => redis.quit());
+  beforeEach(() => {
+    now = Date.now();
+    const stream = `test:${randomBytes(4).toString('hex')}:revocations`;
+    keys = revocationKeys(stream, 'relay-test:');
+    relay = new RelayStream(redis, { stream, prefix: 'relay-test:' }, WINDOW_MS, KEYS);
+  });
+  afterEach(async () => {
+    const all = await redis.keys(`${keys.stream}*`);
+    if (all.length > 0) await redis.del(...all);
+  });
+
+  it('appends an event once: a retry after a crash finds the entry its mark names', async () => {
+    const events = [event(), event()];
+    await relay.appendOnce(events, 'epoch-1', now);
+    await relay.appendOnce(events, 'epoch-1', now);
+    expect(await published()).toEqual(events);
+    const [[entryId]] = await redis.xrange(keys.stream, '-', '+');
+    expect(await redis.get(keys.published(events[0].id))).toBe(entryId);
+  });
+
+  it('signs one entry per batch of up to 256 events', async () => {
+    const events = Array.from({ length: 600 }, event);
+    await relay.appendOnce(events, 'epoch-1', now);
+    expect(await redis.xlen(keys.stream)).toBe(3);
+    expect(await published()).toEqual(events);
+  });
+
+  it('never lets a pre-set mark drop a real revocation', async () => {
+    const events = Array.from({ length: 6 }, event);
+    const other = event();
+    await relay.appendOnce([other], 'epoch-1', now);
+    const [[otherEntry]] = await redis.xrange(keys.stream, '-', '+');
+    const forgedEntry = await redis.xadd(
+      keys.stream,
+      '*',
+      ...signStreamEntry(
+        [events[4]],
+        { stream: keys.stream, epoch: 'epoch-1' },
+        {
+          kid: 'auth-1',
+          privateKey: stranger.privateKey,
+        },
+      ),
+    );
+    const oldEpochEntry = await redis.xadd(
+      keys.stream,
+      '*',
+      ...signStreamEntry([events[5]], { stream: keys.stream, epoch: 'epoch-0' }, KEYS.signingKey()),
+    );
+    // What whoever else can write to Redis might leave behind for the next outbox ids.
+    const marks = ['1', '0-1', otherEntry, '9999999999999-0', forgedEntry!, oldEpochEntry!];
+    for (const [i, mark] of marks.entries()) await redis.set(keys.published(events[i].id), mark);
+
+    await relay.appendOnce(events, 'epoch-1', now);
+    const carried = await published();
+    for (const e of events) expect(carried).toContainEqual(e);
+    expect(await redis.get(keys.published(events[0].id))).not.toBe('1');
+  });
+
+  it('signs heartbeats, bound to the stream and the epoch', async () => {
+    await relay.heartbeat('epoch-7', now);
+    const [[, fields]] = await redis.xrange(keys.stream, '-', '+');
+    expect(readStreamEntry(fields, keys.stream, KEYS.get)).toMatchObject({
+      ok: true,
+      epoch: 'epoch-7',
+      events: [{ type: 'heartbeat', at: now }],
+    });
+    expect(readStreamEntry(fields, 'other:auth:revocations', KEYS.get)).toMatchObject({
+      ok: false,
+      reason: 'foreign_stream',
+    });
+  });
+});
