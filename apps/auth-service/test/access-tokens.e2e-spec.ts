@@ -32,7 +32,7 @@ describe('access tokens', () => {
     expect(valid).toBe(true);
   });
 
-  it('carry iss, aud (every audience and auth-service), sub, sid, role, iat, exp and jti', async () => {
+  it('carry iss, aud (every audience and auth-service), sub, sid, role, email_verified, iat, exp and jti', async () => {
     const session = await signUpAndLogin(t);
     const { payload } = decodeJwt(session.accessToken);
     expect(payload).toEqual({
@@ -41,6 +41,7 @@ describe('access tokens', () => {
       sub: session.user.id,
       sid: session.sessionId,
       role: 'user',
+      email_verified: false,
       iat: expect.any(Number),
       exp: expect.any(Number),
       jti: expect.stringMatching(UUID),
@@ -162,13 +163,14 @@ describe('GET /auth/me', () => {
   });
   afterAll(() => t.close());
 
-  it('answers the caller: id, email, role and createdAt', async () => {
+  it('answers the caller: id, email, role, emailVerified and createdAt', async () => {
     const session = await signUpAndLogin(t);
     const res = await t.http().get('/auth/me').set(bearer(session.accessToken)).expect(200);
     expect(res.body).toEqual({
       id: session.user.id,
       email: session.user.email,
       role: 'user',
+      emailVerified: false,
       createdAt: expect.any(String),
     });
     expect(Number.isNaN(Date.parse(res.body.createdAt))).toBe(false);

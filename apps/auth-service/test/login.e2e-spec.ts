@@ -32,7 +32,7 @@ describe('POST /auth/login', () => {
       refreshToken: expect.stringMatching(REFRESH_TOKEN),
       refreshExpiresIn: 2_592_000,
       sessionId: expect.stringMatching(UUID),
-      user: { id: expect.stringMatching(UUID), email, role: 'user' },
+      user: { id: expect.stringMatching(UUID), email, role: 'user', emailVerified: false },
     });
     expect(res.body.refreshToken.startsWith(`${res.body.sessionId}.`)).toBe(true);
   });

@@ -77,6 +77,7 @@ export function verdict(
   userId: string,
   sessionId: string,
   role: Role = 'user',
+  issuedAt = 0,
 ) {
   const user: AuthUser = {
     userId,
@@ -84,7 +85,7 @@ export function verdict(
     role,
     audience: ['auth-service'],
     tokenId: 'x',
-    issuedAt: 0,
+    issuedAt,
     expiresAt: 0,
   };
   return feed.check(user);

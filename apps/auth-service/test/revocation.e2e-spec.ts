@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { bearer, PASSWORD, REDIS_URL, signUpAndLogin, startAuthApp, uniqueEmail } from './harness';
 import type { AuthTestApp } from './harness';
 import { eventually, followFeed, streamKeys, verdict } from './revocation-feed';
+import { decodeJwt } from './expectations';
 
 describe('revocation events reach the stream every guard follows', () => {
   let t: AuthTestApp;
@@ -135,7 +136,8 @@ describe('revocation events reach the stream every guard follows', () => {
       .send({ refreshToken: s.refreshToken })
       .expect(200);
     expect(refreshed.body.user.role).toBe('admin');
-    expect(verdict(feed, s.user.id, s.sessionId, 'admin')).toBeUndefined();
+    const { iat } = decodeJwt(refreshed.body.accessToken).payload as { iat: number };
+    expect(verdict(feed, s.user.id, s.sessionId, 'admin', iat)).toBeUndefined();
     await t.http().get('/auth/me').set(bearer(refreshed.body.accessToken)).expect(200);
   });
 

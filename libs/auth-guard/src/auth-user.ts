@@ -14,6 +14,8 @@ export interface AuthUser {
   tokenId: string;
   issuedAt: number;
   expiresAt: number;
+  /** The `email_verified` claim; undefined for a token issued without it. */
+  emailVerified?: boolean;
 }
 
 /** The claims of an access token, as issued by auth-service. */
@@ -27,4 +29,5 @@ export interface AccessTokenClaims {
   exp: number;
   nbf?: number;
   jti: string;
+  email_verified?: boolean;
 }

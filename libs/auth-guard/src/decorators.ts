@@ -1,7 +1,7 @@
 import { SetMetadata, createParamDecorator } from '@nestjs/common';
 import type { ExecutionContext } from '@nestjs/common';
 import type { AuthUser } from './auth-user';
-import { IS_PUBLIC_KEY, ROLES_KEY, STRICT_KEY } from './constants';
+import { IS_PUBLIC_KEY, ROLES_KEY, STRICT_KEY, VERIFIED_EMAIL_KEY } from './constants';
 import type { Role } from './constants';
 import { REQUEST_TOKEN } from './tokens';
 
@@ -13,6 +13,13 @@ export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
 /** Refuses (503 `unavailable`) while revocation news may be stale beyond the strict budget. */
 export const Strict = () => SetMetadata(STRICT_KEY, true);
+
+/**
+ * Requires a verified e-mail address (403 `email_not_verified` otherwise), read from the
+ * token's `email_verified` claim alone: no call to auth-service. A token without the claim
+ * counts as unverified.
+ */
+export const RequireVerifiedEmail = () => SetMetadata(VERIFIED_EMAIL_KEY, true);
 
 /** The verified `{ userId, sessionId, role, … }` of the caller. */
 export const CurrentUser = createParamDecorator(

@@ -7,6 +7,7 @@ export type AuthErrorCode =
   | 'session_revoked'
   | 'token_stale'
   | 'forbidden'
+  | 'email_not_verified'
   | 'unavailable';
 
 const STATUS: Record<AuthErrorCode, number> = {
@@ -16,6 +17,7 @@ const STATUS: Record<AuthErrorCode, number> = {
   session_revoked: 401,
   token_stale: 401,
   forbidden: 403,
+  email_not_verified: 403,
   unavailable: 503,
 };
 
@@ -41,6 +43,7 @@ const MESSAGES: Record<AuthErrorCode, string> = {
   session_revoked: 'The session of this access token has ended',
   token_stale: 'Your role or status changed: refresh to get a new access token',
   forbidden: 'You are not allowed to do this',
+  email_not_verified: 'Verify your e-mail address first',
   unavailable: 'Token verification is temporarily unavailable',
 };
 

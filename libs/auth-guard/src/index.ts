@@ -4,7 +4,14 @@ export { JwtAuthGuard } from './jwt-auth.guard';
 export { RolesGuard } from './roles.guard';
 export { AuthGuardStatus } from './auth-guard.status';
 export type { GuardReadiness } from './auth-guard.status';
-export { AccessToken, CurrentUser, Public, Roles, Strict } from './decorators';
+export {
+  AccessToken,
+  CurrentUser,
+  Public,
+  RequireVerifiedEmail,
+  Roles,
+  Strict,
+} from './decorators';
 export type { AuthUser, AccessTokenClaims } from './auth-user';
 export { AuthError, authError } from './errors';
 export type { AuthErrorCode } from './errors';

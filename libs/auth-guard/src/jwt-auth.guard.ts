@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AuthUser } from './auth-user';
-import { IS_PUBLIC_KEY, ROLES_KEY, STRICT_KEY } from './constants';
+import { IS_PUBLIC_KEY, ROLES_KEY, STRICT_KEY, VERIFIED_EMAIL_KEY } from './constants';
 import type { Role } from './constants';
 import { AuthError, authError } from './errors';
 import type { NormalizedOptions } from './options';
@@ -25,6 +25,8 @@ interface RouteRules {
   strict: boolean;
   /** The `@Roles(...)` of the route; null when any role will do. */
   roles: readonly Role[] | null;
+  /** `@RequireVerifiedEmail()`: the token must say `email_verified: true`. */
+  verifiedEmail: boolean;
 }
 
 /**
@@ -49,6 +51,8 @@ export class JwtAuthGuard implements CanActivate {
         this.options.strict ||
         this.reflector.getAllAndOverride<boolean>(STRICT_KEY, targets) === true,
       roles: roles && roles.length > 0 ? roles : null,
+      verifiedEmail:
+        this.reflector.getAllAndOverride<boolean>(VERIFIED_EMAIL_KEY, targets) === true,
     };
   });
   private readonly refusals = new Map<Outcome, number>();
@@ -97,6 +101,9 @@ export class JwtAuthGuard implements CanActivate {
     // Roles are enforced here too: a service that forgets RolesGuard cannot leave a route open.
     if (route.roles !== null && !route.roles.includes(user.role)) {
       throw authError('forbidden', `role ${user.role}`);
+    }
+    if (route.verifiedEmail && user.emailVerified !== true) {
+      throw authError('email_not_verified');
     }
     request.user = user;
     this.count('ok');

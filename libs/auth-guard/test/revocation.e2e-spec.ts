@@ -72,6 +72,26 @@ describe.each<Adapter>(['fastify', 'express'])('revocation through the guard on 
     await get('/me', signer.token({ userId, role: 'user' })).expect(200);
   });
 
+  it('refuses every token of a user issued before a user event that keeps the role with token_stale', async () => {
+    // How a verified or changed e-mail address reaches the guard: a signed user event with the
+    // user's current role, whose signed `at` makes the tokens of earlier seconds stale.
+    const userId = randomUUID();
+    const second = Math.floor(now / 1000);
+    await publish({ type: 'user', id: randomUUID(), userId, role: 'user', at: now });
+    await delay(100);
+    const before = signer.token({
+      userId,
+      issuedAt: second - 1,
+      claims: { email_verified: false },
+    });
+    const res = await get('/me', before).expect(401);
+    expect(res.body.code).toBe('token_stale');
+    await get(
+      '/me',
+      signer.token({ userId, issuedAt: second, claims: { email_verified: true } }),
+    ).expect(200);
+  });
+
   it('serves strict routes after a heartbeat and answers 503 with Retry-After once it is too old', async () => {
     await publish({ type: 'heartbeat', at: now });
     await delay(100);

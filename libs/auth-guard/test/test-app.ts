@@ -12,6 +12,7 @@ import {
   CurrentUser,
   JwtAuthGuard,
   Public,
+  RequireVerifiedEmail,
   Roles,
   Strict,
 } from '../src';
@@ -39,6 +40,12 @@ class ProbeController {
   @Post('admin')
   admin() {
     return { admin: true };
+  }
+
+  @RequireVerifiedEmail()
+  @Get('verified')
+  verified(@CurrentUser() user: AuthUser) {
+    return { emailVerified: user.emailVerified };
   }
 
   @Strict()

@@ -22,6 +22,7 @@ import { UsersService } from '../users/users.service';
 import { toPublicUser } from '../users/user.entity';
 import type { PublicUser } from '../users/user.entity';
 import type { TokenAudience } from '../tokens/access-tokens.service';
+import { AccountEmailService } from '../email/account-email.service';
 import { AuthCookies } from './auth-cookies';
 import { AuthService } from './auth.service';
 import type { TokenResult } from './auth.service';
@@ -42,6 +43,7 @@ export class AuthController {
   constructor(
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly auth: AuthService,
+    private readonly accounts: AccountEmailService,
     private readonly users: UsersService,
     private readonly cookies: AuthCookies,
     private readonly verifier: TokenVerifier,
@@ -53,7 +55,7 @@ export class AuthController {
   @ApiErrors({ 400: ['validation_failed'], 409: ['email_taken'], 429: ['rate_limited'] })
   async register(@Body() dto: RegisterDto, @Req() request: FastifyRequest): Promise<PublicUser> {
     const { ip } = clientInfo(request);
-    return toPublicUser(await this.auth.register(dto.email, dto.password, ip));
+    return this.accounts.register(dto.email, dto.password, ip);
   }
 
   @Public()

@@ -1,4 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AccountEmailController } from '../email/account-email.controller';
+import { AccountEmailService } from '../email/account-email.service';
+import { EmailTokens } from '../email/email-tokens';
+import { ForgotPassword } from '../email/forgot-password';
+import { MailModule } from '../mail/mail.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
@@ -12,8 +17,8 @@ import { SessionStateGuard } from './session-state.guard';
 import { SessionsController } from './sessions.controller';
 
 @Module({
-  imports: [UsersModule, SessionsModule, TokensModule],
-  controllers: [AuthController, SessionsController],
+  imports: [UsersModule, SessionsModule, TokensModule, MailModule],
+  controllers: [AuthController, SessionsController, AccountEmailController],
   providers: [
     AuthService,
     AuthCookies,
@@ -21,6 +26,9 @@ import { SessionsController } from './sessions.controller';
     LoginThrottleService,
     RequestThrottleService,
     SessionStateGuard,
+    AccountEmailService,
+    EmailTokens,
+    ForgotPassword,
   ],
   exports: [SessionStateGuard],
 })

@@ -13,7 +13,6 @@ import { PasswordHasher } from '../users/password-hasher';
 import { UsersService, normalizeEmail } from '../users/users.service';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import { parseRefreshToken } from '../sessions/refresh-token';
-import type { User } from '../users/user.entity';
 import { LoginThrottleService } from './login-throttle.service';
 import { RequestThrottleService } from './request-throttle.service';
 
@@ -48,12 +47,6 @@ export class AuthService {
     private readonly metrics: AuthMetrics,
   ) {}
 
-  /** Sign-ups are counted per client IP before the password is hashed. */
-  async register(email: string, password: string, ip: string): Promise<User> {
-    await this.limits.register(ip);
-    return this.users.register(email, password);
-  }
-
   /**
    * Unknown email, wrong password and disabled account give the same answer after the same
    * work (an argon2 verification against a dummy hash when there is no user). So does a
@@ -86,7 +79,8 @@ export class AuthService {
     await this.throttle.succeeded(normalized, client.ip);
     this.metrics.logins.inc({ outcome: 'ok' });
     const { session, refreshToken } = started;
-    const user = { id: found.user.id, email: found.user.email, role: found.user.role };
+    const { id, email: address, role, emailVerified } = found.user;
+    const user = { id, email: address, role, emailVerified };
     const access = this.tokens.issue(user, session.id, audience);
     return this.tokenResult(user, session.id, refreshToken, session.expiresAt, now, access);
   }
@@ -192,7 +186,7 @@ export class AuthService {
       refreshToken,
       refreshExpiresIn: Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)),
       sessionId,
-      user: { id: user.id, email: user.email, role: user.role },
+      user: { id: user.id, email: user.email, role: user.role, emailVerified: user.emailVerified },
     };
   }
 }

@@ -8,6 +8,7 @@ import { SessionRotationService } from '../sessions/session-rotation.service';
 import type { Limit } from './rate-limiter';
 import { RateLimiter } from './rate-limiter';
 import { throttleKeys } from './throttle-keys';
+import type { EmailAction } from './throttle-keys';
 
 /**
  * Limits on the other endpoints an anonymous caller can make expensive: refresh and logout by
@@ -58,7 +59,8 @@ export class RequestThrottleService {
     );
   }
 
-  async register(ip: string): Promise<void> {
+  /** A sign-up: per client IP (the argon2 it costs), and per address (the mail it sends). */
+  async register(ip: string, address: string): Promise<void> {
     const { registerPerIp, registerWindowSeconds } = this.config.requestThrottle;
     await this.limiter.enforce(
       [
@@ -68,8 +70,31 @@ export class RequestThrottleService {
           windowSeconds: registerWindowSeconds,
           scope: 'register_ip',
         },
+        this.perAddress('register', address),
       ],
       'Too many sign-ups from this address; try again later',
     );
+  }
+
+  /** Forgot, resend and change: each sends mail to `address`; counted before any work. */
+  async email(action: Exclude<EmailAction, 'register'>, address: string, ip: string) {
+    const { perIp, windowSeconds } = this.config.email.throttle;
+    await this.limiter.enforce(
+      [
+        { key: throttleKeys.ip(action, ip), max: perIp, windowSeconds, scope: `${action}_ip` },
+        this.perAddress(action, address),
+      ],
+      'Too many requests; try again later',
+    );
+  }
+
+  private perAddress(action: EmailAction, address: string): Limit {
+    const { perAddress, windowSeconds } = this.config.email.throttle;
+    return {
+      key: throttleKeys.address(action, address),
+      max: perAddress,
+      windowSeconds,
+      scope: `${action}_address`,
+    };
   }
 }

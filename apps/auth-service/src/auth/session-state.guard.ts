@@ -25,7 +25,8 @@ export class SessionStateGuard implements CanActivate {
     const state = await this.sessions.state(user.sessionId, this.clock.now());
     const code = !state.live
       ? 'session_revoked'
-      : state.role !== user.role
+      : state.role !== user.role ||
+          (user.emailVerified !== undefined && state.emailVerified !== user.emailVerified)
         ? 'token_stale'
         : undefined;
     if (code) {

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 
+/** The requests that send mail, throttled per address and per client IP. */
+export type EmailAction = 'register' | 'forgot' | 'resend' | 'change';
+
 const digest = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
 
 /**
@@ -12,5 +15,7 @@ export const throttleKeys = {
   loginIp: (ip: string) => `auth:login-failures:ip:${ip}`,
   session: (action: 'refresh' | 'logout', sessionId: string) =>
     `auth:${action}:session:${sessionId}`,
-  ip: (action: 'refresh' | 'logout' | 'register', ip: string) => `auth:${action}:ip:${ip}`,
+  ip: (action: 'refresh' | 'logout' | 'register' | EmailAction, ip: string) =>
+    `auth:${action}:ip:${ip}`,
+  address: (action: EmailAction, address: string) => `auth:${action}:address:${digest(address)}`,
 };

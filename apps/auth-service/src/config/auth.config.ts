@@ -8,6 +8,8 @@ import {
 import { EnvReader, readDatabaseUrl, readHttpConfig, readRedisUrl } from '@hybrid-auth/platform';
 import type { HttpConfig } from '@hybrid-auth/platform';
 import { SECRETS_KEY_BYTES } from '../tokens/secret-box';
+import { readEmailConfig } from './email.config';
+import type { EmailConfig } from './email.config';
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 
@@ -63,6 +65,7 @@ export interface AuthConfig {
    * Redis stream cannot answer; the route answers 404 without it.
    */
   revocationsSecret: string | undefined;
+  email: EmailConfig;
 }
 
 const PLACEHOLDERS = /^(change-?me|secret|password|test|example|placeholder|x+)$/i;
@@ -157,6 +160,7 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
     revocationStream: read.string('AUTH_REVOCATION_STREAM', 'auth:revocations'),
     redisPrefix: read.string('AUTH_REDIS_PREFIX', DEFAULT_REDIS_PREFIX),
     revocationsSecret,
+    email: readEmailConfig(read),
   };
   if (!REDIS_PREFIX_PATTERN.test(config.redisPrefix)) {
     read.fail('AUTH_REDIS_PREFIX must be letters, digits, _ . - ending in ":" (e.g. hybrid-auth:)');

@@ -1,6 +1,6 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { MetricsService } from '@hybrid-auth/platform';
-import type { Counter } from 'prom-client';
+import type { Counter, Gauge } from 'prom-client';
 
 /**
  * The auth events operators watch: sign-ins and their failures, refreshes by outcome (a rise
@@ -13,6 +13,9 @@ export class AuthMetrics {
   readonly refreshes: Counter<'outcome'>;
   readonly revocations: Counter<'reason'>;
   readonly rateLimited: Counter<'scope'>;
+  readonly mailSent: Counter;
+  readonly mailFailures: Counter;
+  readonly mailBacklog: Gauge;
 
   constructor(metrics: MetricsService) {
     this.logins = metrics.counter({
@@ -32,8 +35,20 @@ export class AuthMetrics {
     });
     this.rateLimited = metrics.counter({
       name: 'auth_rate_limited_total',
-      help: 'Requests refused by a rate limit, by scope (account, ip, refresh_session, refresh_ip, logout_session, logout_ip, register_ip)',
+      help: 'Requests refused by a rate limit, by scope (account, ip, refresh_session, refresh_ip, logout_session, logout_ip, register_ip; register, forgot, resend, change: _ip and _address)',
       labelNames: ['scope'],
+    });
+    this.mailSent = metrics.counter({
+      name: 'auth_mail_sent_total',
+      help: 'Mails the SMTP server accepted',
+    });
+    this.mailFailures = metrics.counter({
+      name: 'auth_mail_failures_total',
+      help: 'Attempts to send a mail that failed (each is retried with backoff)',
+    });
+    this.mailBacklog = metrics.gauge({
+      name: 'auth_mail_backlog',
+      help: 'Mails in the outbox not yet accepted by the SMTP server',
     });
   }
 }

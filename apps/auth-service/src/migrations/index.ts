@@ -3,6 +3,7 @@ import { GraceAnswer1764900000000 } from './1764900000000-grace-answer';
 import { CredentialVersion1765000000000 } from './1765000000000-credential-version';
 import { NfcEmails1765000000001 } from './1765000000001-nfc-emails';
 import { DropGraceAnswer1765000000002 } from './1765000000002-drop-grace-answer';
+import { AccountsEmail1765100000000 } from './1765100000000-accounts-email';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CredentialVersion1765000000000,
   NfcEmails1765000000001,
   DropGraceAnswer1765000000002,
+  AccountsEmail1765100000000,
 ];

@@ -35,12 +35,28 @@ export class RevocationOutbox {
   }
 
   async roleChanged(tx: EntityManager, userId: string, role: Role, at: Date): Promise<void> {
+    await this.userChanged(tx, userId, role, 'role_changed', at);
+  }
+
+  /**
+   * A change that makes the user's outstanding access tokens stale. The event carries the
+   * user's current role (guards compare it with the token's) and its time: guards refuse
+   * every token of the user issued before it, which is how a change that shows in no role
+   * (a verified or changed e-mail address) reaches them. The reason stays in the outbox.
+   */
+  async userChanged(
+    tx: EntityManager,
+    userId: string,
+    role: Role,
+    reason: 'role_changed' | 'email_verified' | 'email_changed',
+    at: Date,
+  ): Promise<void> {
     await tx.query(
-      `INSERT INTO revocation_events (type, user_id, role, reason, created_at) VALUES ('user', $1, $2, 'role_changed', $3)`,
-      [userId, role, at],
+      `INSERT INTO revocation_events (type, user_id, role, reason, created_at) VALUES ('user', $1, $2, $3, $4)`,
+      [userId, role, reason, at],
     );
     await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, '']);
-    this.metrics.revocations.inc({ reason: 'role_changed' });
+    this.metrics.revocations.inc({ reason });
   }
 }
 

@@ -48,6 +48,7 @@ interface LockedRow {
   user_credentials: number;
   email: string;
   role: Role;
+  email_verified: boolean;
   disabled_at: Date | null;
 }
 
@@ -78,7 +79,7 @@ export class SessionRotationService {
       const rows: LockedRow[] = await tx.query(
         `SELECT s.id, s.user_id, s.token_hash, s.generation, s.rotated_at, s.expires_at, s.revoked_at,
                 s.credential_version AS session_credentials, u.credential_version AS user_credentials,
-                u.email, u.role, u.disabled_at
+                u.email, u.role, u.email_verified, u.disabled_at
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.id = $1 FOR UPDATE OF s`,
         [token.sessionId],
@@ -188,4 +189,5 @@ const toUser = (row: LockedRow): SessionUser => ({
   id: row.user_id,
   email: row.email,
   role: row.role,
+  emailVerified: row.email_verified,
 });

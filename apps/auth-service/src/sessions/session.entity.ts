@@ -1,7 +1,13 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type RevokeReason =
-  'logout' | 'logout_all' | 'deleted' | 'reuse_detected' | 'password_changed' | 'user_disabled';
+  | 'logout'
+  | 'logout_all'
+  | 'deleted'
+  | 'reuse_detected'
+  | 'password_changed'
+  | 'password_reset'
+  | 'user_disabled';
 
 /** One refresh session (one device). Holds only a hash of its current refresh token. */
 @Entity({ name: 'sessions' })

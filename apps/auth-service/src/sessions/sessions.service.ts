@@ -25,6 +25,7 @@ export interface SessionUser {
   id: string;
   email: string;
   role: Role;
+  emailVerified: boolean;
 }
 
 @Injectable()
@@ -171,15 +172,19 @@ export class SessionsService {
   }
 
   /** For auth-service's own routes: is the session still live, and what is the user's role now? */
-  async state(sessionId: string, now: Date): Promise<{ live: boolean; role: Role | undefined }> {
+  async state(
+    sessionId: string,
+    now: Date,
+  ): Promise<{ live: boolean; role: Role | undefined; emailVerified?: boolean }> {
     const rows: {
       revoked_at: Date | null;
       expires_at: Date;
       role: Role;
+      email_verified: boolean;
       disabled_at: Date | null;
       current_credentials: boolean;
     }[] = await this.dataSource.query(
-      `SELECT s.revoked_at, s.expires_at, u.role, u.disabled_at,
+      `SELECT s.revoked_at, s.expires_at, u.role, u.email_verified, u.disabled_at,
               s.credential_version = u.credential_version AS current_credentials
        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
       [sessionId],
@@ -188,7 +193,7 @@ export class SessionsService {
     if (!row) return { live: false, role: undefined };
     const live =
       !row.revoked_at && !row.disabled_at && row.expires_at > now && row.current_credentials;
-    return { live, role: row.role };
+    return { live, role: row.role, emailVerified: row.email_verified };
   }
 
   /** Ends the given sessions inside the caller's transaction, with their revocation events. */

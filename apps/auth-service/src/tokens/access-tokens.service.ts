@@ -32,7 +32,7 @@ export class AccessTokensService {
   ) {}
 
   issue(
-    user: { id: string; role: Role },
+    user: { id: string; role: Role; emailVerified: boolean },
     sessionId: string,
     audience: TokenAudience = 'services',
   ): IssuedAccessToken {
@@ -46,6 +46,7 @@ export class AccessTokensService {
         sub: user.id,
         sid: sessionId,
         role: user.role,
+        email_verified: user.emailVerified,
         iat,
         exp: iat + expiresIn,
         jti: randomUUID(),

@@ -27,6 +27,9 @@ export class User {
   @Column({ name: 'credential_version', type: 'integer' })
   credentialVersion!: number;
 
+  @Column({ name: 'email_verified', type: 'boolean' })
+  emailVerified!: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
@@ -38,10 +41,12 @@ export interface PublicUser {
   id: string;
   email: string;
   role: Role;
+  emailVerified: boolean;
 }
 
 export const toPublicUser = (user: User): PublicUser => ({
   id: user.id,
   email: user.email,
   role: user.role,
+  emailVerified: user.emailVerified,
 });

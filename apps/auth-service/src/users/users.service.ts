@@ -31,7 +31,7 @@ export class UsersService {
     try {
       const rows: User[] = await this.dataSource.query(
         `INSERT INTO users (email, password_hash, role) VALUES ($1, $2, $3)
-         RETURNING id, email, role, disabled_at AS "disabledAt", created_at AS "createdAt", updated_at AS "updatedAt"`,
+         RETURNING id, email, role, email_verified AS "emailVerified", disabled_at AS "disabledAt", created_at AS "createdAt", updated_at AS "updatedAt"`,
         [normalizeEmail(email), passwordHash, role],
       );
       return rows[0];
@@ -41,6 +41,23 @@ export class UsersService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Inserts a new user unless the address is taken; undefined then. No error is raised, so
+   * the caller's transaction carries on (and sends the owner a mail instead).
+   */
+  async insertIfNew(
+    tx: Pick<EntityManager, 'query'>,
+    email: string,
+    passwordHash: string,
+  ): Promise<User | undefined> {
+    const rows: User[] = await tx.query(
+      `INSERT INTO users (email, password_hash, role) VALUES ($1, $2, 'user') ON CONFLICT DO NOTHING
+       RETURNING id, email, role, email_verified AS "emailVerified", disabled_at AS "disabledAt", created_at AS "createdAt", updated_at AS "updatedAt"`,
+      [email, passwordHash],
+    );
+    return rows[0];
   }
 
   /** The user and password hash for a login attempt, or undefined for an unknown email. */

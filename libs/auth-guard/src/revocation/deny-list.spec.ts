@@ -22,6 +22,18 @@ describe('DenyList', () => {
     expect(list.check(tokenOf('s2', 'u2', 'user'))).toBeUndefined();
   });
 
+  it('marks every token of the user issued in an earlier second than the event as token_stale', () => {
+    // An e-mail verification or change is published as a user event with the current role:
+    // the role rule cannot see it, the time rule does.
+    const list = new DenyList(RETENTION);
+    const second = T0 / 1000;
+    list.markUser('u1', 'user', T0 + 500);
+    expect(list.check(tokenOf('s1', 'u1', 'user', second - 1))).toBe('token_stale');
+    expect(list.check(tokenOf('s1', 'u1', 'user', second))).toBeUndefined();
+    expect(list.check(tokenOf('s1', 'u1', 'user', second + 1))).toBeUndefined();
+    expect(list.check(tokenOf('s2', 'u2', 'user', second - 1))).toBeUndefined();
+  });
+
   it('lets the latest role change win, and ignores an older change delivered late', () => {
     const list = new DenyList(RETENTION);
     list.markUser('u1', 'admin', T0);

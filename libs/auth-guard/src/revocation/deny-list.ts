@@ -3,6 +3,8 @@ import type { Role } from '../constants';
 
 interface UserMark {
   role: Role;
+  /** Tokens issued (`iat`, seconds) before this second predate the change. */
+  staleBefore: number;
   dropAt: number;
 }
 
@@ -14,8 +16,12 @@ interface UserMark {
  * - A revoked session id refuses every token of that session: no new token is ever issued
  *   for a revoked session, so once the retention has passed no such token can be alive.
  * - A user mark holds the user's role after a change: a token carrying another role was
- *   issued before the change (or raced it) and is stale. Tokens issued after the change
- *   carry the new role and pass.
+ *   issued before the change (or raced it) and is stale. So is any token issued in an
+ *   earlier second than the change, whatever it carries: that is how a change that shows
+ *   in no role (a verified or changed e-mail address) reaches every token that predates
+ *   it. Tokens issued after the change carry the new state and pass. `iat` has whole
+ *   seconds, so a token issued in the very second of the change, before it, still passes
+ *   on the time rule (the role rule still catches a role it carries).
  *
  * Applying an event twice is harmless: it only extends the retention.
  */
@@ -39,7 +45,7 @@ export class DenyList {
     const current = this.users.get(userId);
     if (current !== undefined && current.dropAt > dropAt) return;
     this.users.delete(userId);
-    this.users.set(userId, { role, dropAt });
+    this.users.set(userId, { role, staleBefore: Math.floor(atMs / 1000), dropAt });
   }
 
   /** The refusal code for this token, or undefined when nothing is known against it. */
@@ -47,7 +53,9 @@ export class DenyList {
     if (this.sessions.size > 0 && this.sessions.has(user.sessionId)) return 'session_revoked';
     if (this.users.size > 0) {
       const mark = this.users.get(user.userId);
-      if (mark !== undefined && mark.role !== user.role) return 'token_stale';
+      if (mark !== undefined && (mark.role !== user.role || user.issuedAt < mark.staleBefore)) {
+        return 'token_stale';
+      }
     }
     return undefined;
   }

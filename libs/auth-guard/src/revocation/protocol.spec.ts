@@ -1,4 +1,4 @@
-import { REDIS_PREFIX_PATTERN, parseSnapshot, revocationKeys } from './protocol';
+import { REDIS_PREFIX_PATTERN, parseOutboxEvent, parseSnapshot, revocationKeys } from './protocol';
 
 describe('revocation protocol', () => {
   it('names every key after the deployment prefix and the stream', () => {
@@ -32,5 +32,13 @@ describe('revocation protocol', () => {
     const event = { type: 'session', id: '7', sessionId: 's-1', userId: 'u-1', at: 5 };
     expect(parseSnapshot({ asOf: 9, events: [event] })).toEqual({ asOf: 9, events: [event] });
     expect(parseSnapshot({ asOf: 9, events: [event, { ...event, at: -1 }] })).toBeUndefined();
+  });
+
+  it('reads a user event whatever its cause, as long as it carries the current role', () => {
+    // A verified or changed e-mail address is a user event too; a cause sent along (should one
+    // be added) must not make a guard drop it.
+    const event = { type: 'user', id: '9', userId: 'u1', role: 'user', at: 5 };
+    expect(parseOutboxEvent(event)).toEqual(event);
+    expect(parseOutboxEvent({ ...event, reason: 'email_verified' })).toEqual(event);
   });
 });

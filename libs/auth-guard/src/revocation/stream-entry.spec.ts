@@ -38,6 +38,19 @@ describe('signed stream entries', () => {
     expect(read(fields)).toMatchObject({ ok: true, events: [EVENTS[0]] });
   });
 
+  it('signs the role and time of a user event that keeps the role, and no cause', () => {
+    // A verified or changed e-mail address: the deny-list needs the user's current role and
+    // the event's `at` (tokens issued in earlier seconds are stale); the cause stays at home.
+    const event: RevocationEvent = { type: 'user', id: '13', userId: 'u-1', role: 'user', at: 7 };
+    const fields = signStreamEntry(
+      [{ ...event, reason: 'email_verified' } as RevocationEvent],
+      SCOPE,
+      KEY,
+    );
+    expect(payloadOf(fields)).not.toContain('email_verified');
+    expect(read(fields)).toEqual({ ok: true, kid: 'auth-1', epoch: 'epoch-1', events: [event] });
+  });
+
   it('refuses to sign an empty or oversized batch', () => {
     expect(() => signStreamEntry([], SCOPE, KEY)).toThrow();
     const many = Array.from({ length: MAX_EVENTS_PER_ENTRY + 1 }, () => EVENTS[0]);
@@ -49,6 +62,12 @@ describe('signed stream entries', () => {
     s: SCOPE.stream,
     e: 'epoch-1',
     ev: [{ ...EVENTS[1], role: 'user' }],
+  });
+  // A later `at` would make more of the user's tokens stale.
+  const postdated = JSON.stringify({
+    s: SCOPE.stream,
+    e: 'epoch-1',
+    ev: [{ ...EVENTS[1], at: 9e12 }],
   });
 
   it.each<[string, string[], string]>([
@@ -62,6 +81,7 @@ describe('signed stream entries', () => {
     ['a signature that is not 64 bytes', withField(signed, 'sig', 'AAAA'), 'malformed'],
     ['a kid nobody published', withField(signed, 'kid', 'forged-kid'), 'unknown_kid'],
     ['a payload changed after signing (role)', withField(signed, 'p', demoted), 'bad_signature'],
+    ['a payload changed after signing (at)', withField(signed, 'p', postdated), 'bad_signature'],
     [
       'a signature by another key under our kid',
       signStreamEntry(EVENTS, SCOPE, { kid: 'auth-1', privateKey: stranger.privateKey }),

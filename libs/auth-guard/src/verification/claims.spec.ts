@@ -55,6 +55,14 @@ describe('checkClaims', () => {
     });
   });
 
+  it('exposes an email_verified claim as emailVerified, and refuses one that is not a boolean', () => {
+    expect(checkClaims(withClaims({ email_verified: true }), RULES).emailVerified).toBe(true);
+    expect(checkClaims(withClaims({ email_verified: false }), RULES).emailVerified).toBe(false);
+    expect(checkClaims(validPayload(), RULES)).not.toHaveProperty('emailVerified');
+    expect(codeOf(withClaims({ email_verified: 'true' }))).toBe('invalid_token');
+    expect(codeOf(withClaims({ email_verified: 1 }))).toBe('invalid_token');
+  });
+
   it('lists a single string audience as a one-element list', () => {
     expect(checkClaims(withClaims({ aud: 'orders-service' }), RULES).audience).toEqual([
       'orders-service',

@@ -30,7 +30,7 @@ export function checkClaims(payload: unknown, rules: ClaimRules): AuthUser {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw authError('invalid_token', 'payload is not a JSON object');
   }
-  const { iss, aud, sub, sid, role, iat, exp, nbf, jti } = payload as Partial<
+  const { iss, aud, sub, sid, role, iat, exp, nbf, jti, email_verified } = payload as Partial<
     Record<keyof AccessTokenClaims, unknown>
   >;
   if (iss !== rules.issuer) throw authError('invalid_token', 'iss');
@@ -43,6 +43,9 @@ export function checkClaims(payload: unknown, rules: ClaimRules): AuthUser {
   if (!isId(jti)) throw authError('invalid_token', 'jti');
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
     throw authError('invalid_token', 'role');
+  }
+  if (email_verified !== undefined && typeof email_verified !== 'boolean') {
+    throw authError('invalid_token', 'email_verified');
   }
   if (!isNumericDate(iat) || !isNumericDate(exp)) throw authError('invalid_token', 'iat/exp');
   if (nbf !== undefined && !isNumericDate(nbf)) throw authError('invalid_token', 'nbf');
@@ -61,5 +64,6 @@ export function checkClaims(payload: unknown, rules: ClaimRules): AuthUser {
     tokenId: jti,
     issuedAt: iat,
     expiresAt: exp,
+    ...(email_verified === undefined ? {} : { emailVerified: email_verified }),
   };
 }

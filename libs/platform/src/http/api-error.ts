@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'csrf_rejected',
   'not_found',
   'email_taken',
+  'invalid_email_token',
+  'email_not_verified',
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',

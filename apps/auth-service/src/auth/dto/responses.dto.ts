@@ -4,6 +4,7 @@ export class UserDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() email!: string;
   @ApiProperty({ enum: ['user', 'admin'] }) role!: 'user' | 'admin';
+  @ApiProperty() emailVerified!: boolean;
 }
 
 export class MeDto extends UserDto {
