@@ -5,8 +5,8 @@ import type {
   GuardedTestAppOptions,
 } from '@hybrid-auth/platform/testing';
 import { DataSource } from 'typeorm';
-import { createTestDatabase } from './index';
-import type { TestDatabase } from './index';
+import { createTestDatabase } from './test-database';
+import type { TestDatabase } from './test-database';
 
 /** A guarded service booted on a fresh database of its own (dropped by `close()`). */
 export type GuardedDatabaseApp<C extends GuardedConfig> = GuardedTestApp<C> & {
