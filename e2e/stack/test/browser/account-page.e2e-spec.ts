@@ -73,6 +73,9 @@ describe('the account page in Chromium, on one origin with the API', () => {
       await page.signedOut(/You are signed out/);
       await check('signed out, with a message');
       await page.page.getByRole('link', { name: 'Create an account' }).click();
+      // The view changes on the hashchange that follows the click: until then the visible
+      // password field is the sign-in form's, which the switch then hides.
+      await page.heading('Create an account').waitFor();
       await page.field('Password').fill('short');
       await page.page.getByRole('button', { name: 'Create account' }).click();
       await check('sign up, the password refused');
