@@ -1,13 +1,9 @@
-import {
-  DEFAULT_REDIS_PREFIX,
-  REDIS_PREFIX_PATTERN,
-  SECURE_PREFIX,
-  accessCookieName,
-  hasCookiePrefix,
-} from '@hybrid-auth/auth-guard';
+import { DEFAULT_REDIS_PREFIX, REDIS_PREFIX_PATTERN } from '@hybrid-auth/auth-guard';
 import { EnvReader, readDatabaseUrl, readHttpConfig, readRedisUrl } from '@hybrid-auth/platform';
 import type { HttpConfig } from '@hybrid-auth/platform';
 import { SECRETS_KEY_BYTES } from '../tokens/secret-box';
+import { readCookies } from './cookie.config';
+import type { CookieConfig } from './cookie.config';
 import { readEmailConfig } from './email.config';
 import type { EmailConfig } from './email.config';
 
@@ -36,17 +32,7 @@ export interface AuthConfig {
   refreshTokenKey: Buffer | undefined;
   /** AUTH_SECRETS_KEY: encrypts the secrets kept in the database (32 bytes); clear text when unset. */
   secretsKey: Buffer | undefined;
-  /**
-   * Full cookie names, prefix included (`__Host-access_token`, `__Secure-refresh_token`), and
-   * the bare access name (AUTH_ACCESS_COOKIE) the guard derives the same full name from.
-   */
-  cookies: {
-    secure: boolean;
-    accessName: string;
-    refreshName: string;
-    accessBaseName: string;
-    domain: string | undefined;
-  };
+  cookies: CookieConfig;
   bootstrapAdmin: { email: string; password: string } | undefined;
   loginThrottle: { maxPerAccount: number; maxPerIp: number; windowSeconds: number };
   /** Requests counted whatever their outcome: refresh and logout by refresh token, sign-ups. */
@@ -70,8 +56,6 @@ export interface AuthConfig {
 
 const PLACEHOLDERS = /^(change-?me|secret|password|test|example|placeholder|x+)$/i;
 /** RFC 6265 cookie-name token: anything else makes every cookie-mode answer fail. */
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 export function loadAuthConfig(env: Record<string, string | undefined>): AuthConfig {
   const read = new EnvReader(env);
   const production = read.raw('NODE_ENV') === 'production';
@@ -186,42 +170,6 @@ function readSecretsKey(read: EnvReader): Buffer | undefined {
     return undefined;
   }
   return key;
-}
-
-/**
- * The cookie names and attributes. With Secure cookies (anything but plain-http development)
- * both names carry a prefix browsers enforce, so a sibling subdomain cannot plant either
- * cookie: `__Host-` for the access cookie (Path=/, no Domain), `__Secure-` for the refresh
- * cookie (its Path is /auth, which `__Host-` does not allow). The variables give bare names.
- */
-function readCookies(read: EnvReader): AuthConfig['cookies'] {
-  const secure = read.bool('AUTH_COOKIE_SECURE', true);
-  const access = read.string('AUTH_ACCESS_COOKIE', 'access_token');
-  const refresh = read.string('AUTH_REFRESH_COOKIE', 'refresh_token');
-  const domain = read.optionalString('AUTH_COOKIE_DOMAIN');
-  for (const [name, value] of [
-    ['AUTH_ACCESS_COOKIE', access],
-    ['AUTH_REFRESH_COOKIE', refresh],
-  ]) {
-    if (!COOKIE_NAME.test(value)) read.fail(`${name} is not a valid cookie name`);
-    if (hasCookiePrefix(value)) read.fail(`${name} is the bare name: the prefix is added`);
-  }
-  if (access === refresh) {
-    read.fail('AUTH_ACCESS_COOKIE and AUTH_REFRESH_COOKIE must name different cookies');
-  }
-  if (secure && domain !== undefined) {
-    read.fail(
-      'AUTH_COOKIE_DOMAIN cannot be used with Secure cookies: the access cookie is __Host- ' +
-        'prefixed, which forbids a Domain; serve every service on one origin (the gateway)',
-    );
-  }
-  return {
-    secure,
-    accessName: accessCookieName(access, secure),
-    refreshName: secure ? `${SECURE_PREFIX}${refresh}` : refresh,
-    accessBaseName: access,
-    domain,
-  };
 }
 
 /**
