@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { CLOCK } from '../clock';
@@ -8,6 +7,7 @@ import type { Clock } from '../clock';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
 import { AuthMetrics } from '../metrics/auth-metrics';
+import { DrainLoop } from '../outbox/drain-loop';
 import { MAIL_CHANNEL } from './mail-outbox';
 import { MailTransport } from './mail-transport';
 
@@ -38,11 +38,7 @@ interface MailRow {
 @Injectable()
 export class MailRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('MailRelay');
-  private listener: Client | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private draining: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly loop: DrainLoop;
   private lastError = '';
 
   constructor(
@@ -51,50 +47,33 @@ export class MailRelay implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly dataSource: DataSource,
     private readonly transport: MailTransport,
     private readonly metrics: AuthMetrics,
-  ) {}
+  ) {
+    this.loop = new DrainLoop({
+      databaseUrl: config.databaseUrl,
+      channel: MAIL_CHANNEL,
+      tickMs: TICK_MS,
+      drain: () => this.drain(),
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.listen();
-    this.timer = setInterval(() => this.kick(), TICK_MS);
-    this.timer.unref();
-    this.kick();
+    await this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.draining;
-    await this.listener?.end().catch(() => undefined);
-  }
-
-  /** Requests a drain; coalesces requests that arrive while one runs. */
-  kick(): void {
-    if (this.stopped) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    await this.loop.stop();
   }
 
   /** Resolves once every mail due so far has been offered to the SMTP server (tests). */
   async flush(): Promise<void> {
-    await this.draining;
-    this.kick();
-    await this.draining;
+    await this.loop.flush();
   }
 
-  private async drain(): Promise<void> {
+  /** Sends what is due, up to MAX_PER_DRAIN mails; true when more may be waiting. */
+  private async drain(): Promise<boolean> {
+    let sent = 0;
     try {
-      let sent = 0;
-      while (sent < MAX_PER_DRAIN && !this.stopped && (await this.sendOne())) sent += 1;
-      if (sent === MAX_PER_DRAIN) this.again = true;
+      while (sent < MAX_PER_DRAIN && !this.loop.stopped && (await this.sendOne())) sent += 1;
       await this.updateBacklog();
       if (this.lastError) this.logger.log('mail relay recovered');
       this.lastError = '';
@@ -103,6 +82,7 @@ export class MailRelay implements OnApplicationBootstrap, OnApplicationShutdown 
       if (message !== this.lastError) this.logger.error(`mail relay failed: ${message}`);
       this.lastError = message;
     }
+    return sent === MAX_PER_DRAIN;
   }
 
   /** Offers the oldest due mail; false when there was none (or another replica holds the lock). */
@@ -158,31 +138,5 @@ export class MailRelay implements OnApplicationBootstrap, OnApplicationShutdown 
       'SELECT count(*)::int AS count FROM mail_outbox WHERE sent_at IS NULL',
     );
     this.metrics.mailBacklog.set(count);
-  }
-
-  /** A dedicated connection that LISTENs for committed mail; reconnects on failure. */
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new Client({
-      connectionString: this.config.databaseUrl,
-      connectionTimeoutMillis: 2000,
-    });
-    let retried = false;
-    const retry = () => {
-      if (this.stopped || retried) return;
-      retried = true;
-      setTimeout(() => void this.listen(), 1000).unref();
-    };
-    client.on('notification', () => this.kick());
-    client.on('error', retry);
-    client.on('end', retry);
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${MAIL_CHANNEL}`);
-      this.listener = client;
-    } catch {
-      retry();
-      await client.end().catch(() => undefined);
-    }
   }
 }

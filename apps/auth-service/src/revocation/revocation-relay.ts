@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
 import { REDIS } from '../redis/redis.module';
 import { SigningKeysService } from '../tokens/signing-keys.service';
+import { DrainLoop } from '../outbox/drain-loop';
 import { RelayStream } from './relay-redis';
 import { OUTBOX_CHANNEL, readWindow, revocationWindowMs, toEvent } from './revocation-outbox';
 import type { OutboxRow } from './revocation-outbox';
@@ -36,21 +36,23 @@ export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger('RevocationRelay');
   private readonly stream: RelayStream | undefined;
   private readonly windowMs: number;
-  private listener: Client | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private draining: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly loop: DrainLoop;
   private lastError = '';
   private lastCleanup = 0;
 
   constructor(
-    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    @Inject(AUTH_CONFIG) config: AuthConfig,
     @Inject(REDIS) redis: Redis | null,
     private readonly dataSource: DataSource,
     signingKeys: SigningKeysService,
   ) {
     this.windowMs = revocationWindowMs(config);
+    this.loop = new DrainLoop({
+      databaseUrl: config.databaseUrl,
+      channel: OUTBOX_CHANNEL,
+      tickMs: TICK_MS,
+      drain: () => this.drain(),
+    });
     // Entries are signed with the key that signs access tokens: every guard already trusts
     // it from the JWKS, so Redis carries the news without being able to forge it.
     this.stream = redis
@@ -68,40 +70,16 @@ export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShu
       this.logger.warn('REDIS_URL is not set: revocation push is OFF; events wait in the outbox');
       return;
     }
-    await this.listen();
-    this.timer = setInterval(() => this.kick(), TICK_MS);
-    this.timer.unref();
-    this.kick();
+    await this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.draining;
-    await this.listener?.end().catch(() => undefined);
-  }
-
-  /** Requests a drain; coalesces requests that arrive while one runs. */
-  kick(): void {
-    if (this.stopped || !this.stream) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    await this.loop.stop();
   }
 
   /** Resolves once every event committed so far has been offered to Redis (tests, shutdown). */
   async flush(): Promise<void> {
-    await this.draining;
-    this.kick();
-    await this.draining;
+    if (this.stream) await this.loop.flush();
   }
 
   private async drain(): Promise<void> {
@@ -163,7 +141,7 @@ export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShu
       ],
     ] as const;
     for (const [sql, params] of batches) {
-      for (let round = 0; round < CLEANUP_MAX_BATCHES && !this.stopped; round += 1) {
+      for (let round = 0; round < CLEANUP_MAX_BATCHES && !this.loop.stopped; round += 1) {
         const [, deleted] = (await this.dataSource.query(sql, [...params])) as [unknown, number];
         if (deleted < CLEANUP_BATCH) break;
       }
@@ -178,31 +156,5 @@ export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShu
       msg: 'revocation stream had no epoch: republished the window',
       events: events.length,
     });
-  }
-
-  /** A dedicated connection that LISTENs for committed outbox writes; reconnects on failure. */
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new Client({
-      connectionString: this.config.databaseUrl,
-      connectionTimeoutMillis: 2000,
-    });
-    let retried = false;
-    const retry = () => {
-      if (this.stopped || retried) return;
-      retried = true;
-      setTimeout(() => void this.listen(), 1000).unref();
-    };
-    client.on('notification', () => this.kick());
-    client.on('error', retry);
-    client.on('end', retry);
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      this.listener = client;
-    } catch {
-      retry();
-      await client.end().catch(() => undefined);
-    }
   }
 }
