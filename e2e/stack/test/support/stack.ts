@@ -59,6 +59,10 @@ export class Stack {
         AUTH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
         // Every suite signs up from 127.0.0.1 into the one shared Redis counter.
         AUTH_REGISTER_MAX_PER_IP: '100000',
+        // The same for the e-mail throttles (sign-ups count per address and per IP there too):
+        // their own suites test them; here they would only make the browser suite order-dependent.
+        AUTH_EMAIL_MAX_PER_ADDRESS: '100000',
+        AUTH_EMAIL_MAX_PER_IP: '100000',
       },
     };
     const databaseOf: Record<string, TestDatabase | undefined> = databases;
