@@ -72,7 +72,9 @@ describe('RevocationFeed fallback to auth-service snapshots', () => {
           url: server.url,
           secret: SECRET,
           intervalMs: 50,
-          timeoutMs: overrides.timeoutMs ?? 500,
+          // Generous unless a test is about timeouts: on a loaded machine a healthy poll of the
+          // local server could otherwise take longer than half a second and count as a failure.
+          timeoutMs: overrides.timeoutMs ?? 5000,
           maxBytes: overrides.maxBytes,
         },
       },
