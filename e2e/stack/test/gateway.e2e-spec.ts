@@ -3,6 +3,7 @@ import { PASSWORD, call, signUp, uniqueEmail } from './support/client';
 import type { Login } from './support/client';
 import { Gateway } from './support/gateway';
 import type { Upstreams } from './support/gateway';
+import { RawSocket } from './support/raw-socket';
 import { ServiceProcess, freePort } from './support/service-process';
 import { Stack } from './support/stack';
 
@@ -120,7 +121,13 @@ describe('the compose gateway (nginx) in front of the stack', () => {
     expect(
       (await call(`${stack.auth.url}/auth/internal/revocations`, { headers: feed })).status,
     ).toBe(200);
-    for (const path of ['/nowhere', '/ordersx', '/health/ready', '/auth/internal/revocations']) {
+    for (const path of [
+      '/nowhere',
+      '/ordersx',
+      '/health/ready',
+      '/auth/internal/revocations',
+      '/__gateway_errors/503',
+    ]) {
       const res = await call(`${gateway.url}${path}`, { headers: feed });
       expect(res.status).toBe(404);
       expect(res.headers.get('content-type')).toContain('application/json');
@@ -204,5 +211,58 @@ describe('the compose gateway (nginx) in front of the stack', () => {
     expect(await ipOfLogin(gateway)).toBe('127.0.0.1');
     // Trusted: the client address the gateway appended, never what the client claimed.
     expect(await ipOfLogin(trustingGateway)).toBe(CLIENT_ADDRESS);
+  });
+
+  it("answers nginx's own refusals in the API's JSON envelope, and a service that is down with 503 unavailable", async () => {
+    const json = (res: { status: number; headers: Headers; body: unknown }) => ({
+      status: res.status,
+      type: res.headers.get('content-type'),
+      body: res.body,
+    });
+    const tooLarge = await call(`${gateway.url}/auth/login`, {
+      body: { email: 'a@example.com', password: 'x'.repeat(70_000) },
+    });
+    expect(json(tooLarge)).toEqual({
+      status: 413,
+      type: 'application/json',
+      body: { code: 'payload_too_large', message: 'Request body is too large' },
+    });
+    const longUri = await call(`${gateway.url}/catalog/products?q=${'x'.repeat(20_000)}`);
+    expect(json(longUri)).toMatchObject({
+      status: 414,
+      type: 'application/json',
+      body: { code: 'validation_failed' },
+    });
+    const raw = await RawSocket.connect(gateway.port);
+    await raw.write('NOT A REQUEST\r\n\r\n');
+    const malformed = await raw.answer();
+    raw.destroy();
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(malformed.body)).toEqual({
+      code: 'validation_failed',
+      message: 'Malformed request',
+    });
+
+    // Nothing listens at the catalog's address: the gateway's 502 becomes the contract's 503.
+    const broken = await Gateway.start({
+      AUTH_UPSTREAM: `127.0.0.1:${stack.auth.port}`,
+      CATALOG_UPSTREAM: `127.0.0.1:${await freePort()}`,
+      ORDERS_UPSTREAM: `127.0.0.1:${stack.orders.port}`,
+      BILLING_UPSTREAM: `127.0.0.1:${stack.billing.port}`,
+    });
+    try {
+      expect(json(await call(`${broken.url}/catalog/products`))).toEqual({
+        status: 503,
+        type: 'application/json',
+        body: { code: 'unavailable', message: 'The service behind this path is not reachable' },
+      });
+      // A service's own answer passes through untouched, its status and body included.
+      const missing = await call(`${broken.url}/auth/nowhere`);
+      expect(missing.status).toBe(404);
+      expect(missing.body).toMatchObject({ code: 'not_found' });
+    } finally {
+      await broken.stop();
+    }
   });
 });
