@@ -1,6 +1,11 @@
 import { bearer, signUpAndLogin, startAuthApp, uniqueEmail } from './harness';
 import type { AuthTestApp } from './harness';
-import { eventually, streamEvents as eventsOf } from './revocation-feed';
+import {
+  eventually,
+  followFeed,
+  streamEvents as eventsOf,
+  streamSequence,
+} from './revocation-feed';
 
 describe('two auth-service replicas on one database and one stream', () => {
   let a: AuthTestApp;
@@ -29,6 +34,8 @@ describe('two auth-service replicas on one database and one stream', () => {
   const streamEvents = () => eventsOf(a);
 
   it('publishes every event exactly once, in order per user, when both revoke at once', async () => {
+    // A guard following the stream from the start sees no hole in the entries' numbering.
+    const feed = await followFeed(a);
     const sessions = await Promise.all(Array.from({ length: 12 }, () => signUpAndLogin(a)));
     // Half the logouts go to each replica, all at the same time.
     await Promise.all(
@@ -71,6 +78,13 @@ describe('two auth-service replicas on one database and one stream', () => {
       .filter((e) => e?.type === 'user' && e.userId === target)
       .map((e) => (e as { role: string }).role);
     expect(roles).toEqual(['admin', 'user', 'admin', 'user', 'admin', 'user']);
+    // Both replicas drained, heartbeats included: one count across them, 1, 2, 3… with no
+    // hole and no repeat (the count lives in PostgreSQL beside the outbox).
+    const seqs = await streamSequence(a);
+    expect(seqs.length).toBeGreaterThan(count);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(feed.status()).toMatchObject({ sequenceGaps: 0, gapOpen: false });
+    await feed.stop();
   });
 
   it('lets a session started on one replica be refreshed on the other and ended there', async () => {

@@ -59,6 +59,21 @@ export async function streamEvents(t: AuthTestApp): Promise<RevocationEvent[]> {
   }
 }
 
+/** The sequence numbers of the app's stream entries that verify with its keys, in stream order. */
+export async function streamSequence(t: AuthTestApp): Promise<(number | undefined)[]> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const { stream } = streamKeys(t);
+    const keys = t.app.get(SigningKeysService);
+    return (await redis.xrange(stream, '-', '+')).flatMap(([, fields]) => {
+      const entry = readStreamEntry(fields, stream, (kid) => keys.get(kid));
+      return entry.ok ? [entry.seq] : [];
+    });
+  } finally {
+    await redis.quit();
+  }
+}
+
 /** Waits until `condition` holds; fails after `timeoutMs` (a liveness bound, not a performance claim). */
 export async function eventually(
   condition: () => boolean | Promise<boolean>,

@@ -19,6 +19,12 @@ return id`;
 export class RelayStream {
   private readonly logger = new Logger('RevocationRelay');
   private readonly keys: ReturnType<typeof revocationKeys>;
+  /**
+   * The number of the last entry appended; each entry signs the next one (heartbeats too), so
+   * guards can tell when an entry went missing. RevocationRelay loads it from PostgreSQL
+   * before each drain and stores it back in the same transaction.
+   */
+  lastSeq = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -106,8 +112,14 @@ export class RelayStream {
     );
   }
 
+  /** Signs the next entry. Its number is taken here, in the order the entries are sent. */
   private fields(events: RevocationEvent[], epoch: string, key: StreamSigningKey): string[] {
-    return signStreamEntry(events, { stream: this.keys.stream, epoch }, key);
+    this.lastSeq += 1;
+    return signStreamEntry(events, { stream: this.keys.stream, epoch, seq: this.lastSeq }, key);
+  }
+
+  get streamKey(): string {
+    return this.keys.stream;
   }
 }
 

@@ -89,6 +89,7 @@ export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShu
           RELAY_LOCK,
         ]);
         if (!locked) return;
+        await this.loadSequence(tx);
         const { epoch, created } = await this.stream!.epoch();
         if (created) await this.republishWindow(tx, epoch);
         let rows: OutboxRow[];
@@ -107,6 +108,7 @@ export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShu
           }
         } while (rows.length === BATCH);
         await this.stream!.heartbeat(epoch, Date.now());
+        await this.saveSequence(tx);
       });
       if (Date.now() - this.lastCleanup > CLEANUP_EVERY_MS) await this.cleanup();
       if (this.lastError) this.logger.log('revocation relay recovered');
@@ -146,6 +148,28 @@ export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShu
         if (deleted < CLEANUP_BATCH) break;
       }
     }
+  }
+
+  /**
+   * The entry numbers continue from the last drain, whichever replica ran it. Under the relay
+   * lock, so no other drain numbers entries meanwhile; if this transaction rolls back after
+   * some appends, the next drain reuses their numbers and guards see a hole or a repeat and
+   * take a snapshot: a false alarm, never a silent loss.
+   */
+  private async loadSequence(tx: EntityManager): Promise<void> {
+    const rows: { last_seq: string }[] = await tx.query(
+      'SELECT last_seq FROM revocation_stream_sequence WHERE stream = $1',
+      [this.stream!.streamKey],
+    );
+    this.stream!.lastSeq = rows.length > 0 ? Number(rows[0].last_seq) : 0;
+  }
+
+  private async saveSequence(tx: EntityManager): Promise<void> {
+    await tx.query(
+      `INSERT INTO revocation_stream_sequence (stream, last_seq) VALUES ($1, $2)
+       ON CONFLICT (stream) DO UPDATE SET last_seq = EXCLUDED.last_seq`,
+      [this.stream!.streamKey, this.stream!.lastSeq],
+    );
   }
 
   /** Redis lost its data: append again every event that can still matter, in order. */

@@ -39,6 +39,13 @@ export interface FeedStatus {
   fallback?: SnapshotPollerStatus;
   /** Stream entries and events that changed nothing, by reason (cumulative). */
   rejected: Record<FeedRejection, number>;
+  /**
+   * Holes seen in the stream's entry numbers (cumulative), and whether the last one is still
+   * open: the stream cannot vouch for the news until a snapshot taken after the hole (or the
+   * retention window) has passed.
+   */
+  sequenceGaps: number;
+  gapOpen: boolean;
 }
 
 /** What the feed needs from the module besides its options. */

@@ -248,6 +248,84 @@ describe('RevocationFeed fallback to auth-service snapshots', () => {
       await delay(300);
       expect(server.requests.length).toBe(seen);
     });
+
+    it('notices an entry removed from Redis by the hole in the numbering, and learns what it held from a snapshot', async () => {
+      const feed = await startFeed({ redis: REDIS_URL, streamKey: relay.streamKey });
+      expect(feed.status()).toMatchObject({ source: 'stream', sequenceGaps: 0, gapOpen: false });
+      // Someone with write access to Redis deleted entry n (a revocation) before this guard
+      // read it: the guard sees n - 1, then n + 1. (Publishing n and racing the guard's
+      // blocking read with XDEL would make the test depend on timing.)
+      relay.seq += 1;
+      server.events = [
+        ...server.events,
+        { type: 'session', id: '7', sessionId: 's-deleted', userId: 'u-7', at: now },
+      ];
+      const requestsBefore = server.requests.length;
+      // Snapshots fail for now: the hole must keep the stream from vouching for the news.
+      server.handler = (_req, res) => {
+        res.statusCode = 503;
+        res.end('{"code":"unavailable"}');
+      };
+      await relay.heartbeat(now);
+      expect(await eventually(() => feed.status().sequenceGaps === 1)).toBe(true);
+      expect(feed.check(tokenOf('s-deleted', 'u-7'))).toBeUndefined();
+      expect(feed.isFresh()).toBe(false);
+      expect(feed.status()).toMatchObject({ source: 'none', gapOpen: true });
+      // Asked at once, not at the next poll, and again until auth-service answers.
+      expect(await eventually(() => server.requests.length > requestsBefore)).toBe(true);
+      server.handler = undefined;
+      expect(
+        await eventually(() => feed.check(tokenOf('s-deleted', 'u-7')) === 'session_revoked'),
+      ).toBe(true);
+      expect(await eventually(() => !feed.status().gapOpen)).toBe(true);
+      await relay.heartbeat(now);
+      expect(await eventually(() => feed.status().source === 'stream')).toBe(true);
+      expect(feed.status().sequenceGaps).toBe(1);
+    });
+
+    it('without a snapshot to ask, a hole keeps strict routes refusing until the window has passed', async () => {
+      const feed = new RevocationFeed(
+        { redis: REDIS_URL, streamKey: relay.streamKey, strictBudgetMs: BUDGET_MS },
+        {
+          retentionMs: 960_000,
+          leewayMs: 30_000,
+          keys: new StaticKeySource(signer.jwks),
+          clock: () => now,
+        },
+      );
+      feeds.push(feed);
+      await feed.start();
+      expect(feed.isFresh()).toBe(true);
+      await relay.heartbeat(now);
+      await relay.publish({ type: 'heartbeat', at: now }, { seq: relay.seq + 2 });
+      expect(await eventually(() => feed.status().sequenceGaps === 1)).toBe(true);
+      expect(feed.isFresh()).toBe(false);
+      now += 960_001;
+      await relay.heartbeat(now);
+      expect(await eventually(() => feed.isFresh())).toBe(true);
+      expect(feed.status()).toMatchObject({ gapOpen: false, sequenceGaps: 1 });
+    });
+
+    it('follows numbered entries without alarm, and starts counting afresh in a new epoch', async () => {
+      const feed = await startFeed({ redis: REDIS_URL, streamKey: relay.streamKey });
+      for (let i = 0; i < 5; i += 1) await relay.revokeSession(`s-${i}`, 'u-1', now);
+      await relay.heartbeat(now);
+      expect(await eventually(() => feed.check(tokenOf('s-4')) === 'session_revoked')).toBe(true);
+      // Redis lost its data: a new epoch, numbered on from wherever the relay's count is.
+      await relay.clear();
+      const epoch = randomUUID();
+      await redis.set(relay.keys.epoch, epoch);
+      await relay.publish(
+        { type: 'session', id: '9', sessionId: 's-new-epoch', userId: 'u-1', at: now },
+        { epoch, seq: 40 },
+      );
+      await relay.publish({ type: 'heartbeat', at: now }, { epoch, seq: 41 });
+      expect(await eventually(() => feed.check(tokenOf('s-new-epoch')) === 'session_revoked')).toBe(
+        true,
+      );
+      expect(await eventually(() => feed.status().epoch === epoch)).toBe(true);
+      expect(feed.status()).toMatchObject({ sequenceGaps: 0, gapOpen: false });
+    });
   });
 
   it('stops promptly even while waiting between polls or on a hanging request', async () => {

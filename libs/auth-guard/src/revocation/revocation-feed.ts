@@ -42,6 +42,11 @@ export class RevocationFeed {
   private readonly snapshots: SnapshotPoller | undefined;
   private readonly clock: () => number;
   private readonly rejections = new FeedRejections();
+  /** When the last hole in the stream's numbering was seen (until a snapshot closes it), and
+   * how many snapshots had been requested by then. */
+  private gapAt: number | undefined;
+  private fetchesBeforeGap = 0;
+  private sequenceGaps = 0;
 
   constructor(
     private readonly options: RevocationFeedOptions,
@@ -57,13 +62,17 @@ export class RevocationFeed {
         caughtUp: () => this.caughtUpOnce(),
         // Ask auth-service at once rather than at the next poll.
         disconnected: () => this.snapshots?.now(),
+        gap: (expected, got) => this.gap(expected, got),
       });
     }
     if (options.fallback) {
       this.snapshots = new SnapshotPoller(
         options.fallback,
         this.clock,
-        () => !this.stream?.connected || !this.streamFresh(this.clock(), STREAM_SILENT_MS),
+        () =>
+          !this.stream?.connected ||
+          !this.streamFresh(this.clock(), STREAM_SILENT_MS) ||
+          this.gapOpen(this.clock()),
         (events) => events.forEach((event) => this.apply(event)),
         () => this.caughtUpOnce(),
       );
@@ -106,7 +115,35 @@ export class RevocationFeed {
   }
 
   private streamFresh(nowMs: number, withinMs: number): boolean {
-    return this.stream?.caughtUp === true && nowMs - this.freshAt <= withinMs;
+    return (
+      this.stream?.caughtUp === true && nowMs - this.freshAt <= withinMs && !this.gapOpen(nowMs)
+    );
+  }
+
+  /**
+   * Someone removed entries from the stream: a revocation may be missing, and only
+   * auth-service can say which. A snapshot requested after the hole was seen holds every
+   * event committed before it, the missing ones included; so does nothing once the window
+   * has passed (a lost event then concerns no live token). Until then the stream vouches for
+   * nothing, and strict routes depend on the snapshot alone.
+   */
+  private gap(expected: number, got: number): void {
+    this.sequenceGaps += 1;
+    this.gapAt = this.clock();
+    this.fetchesBeforeGap = this.snapshots?.fetchesSent ?? 0;
+    this.logger.warn({
+      msg: 'revocation stream has a hole in its entry numbers (entries removed from Redis?): asking auth-service for a snapshot',
+      expected,
+      got,
+    });
+    this.snapshots?.now();
+  }
+
+  private gapOpen(nowMs: number): boolean {
+    if (this.gapAt === undefined) return false;
+    const repaired = this.snapshots?.succeededSince(this.fetchesBeforeGap) === true;
+    if (repaired || nowMs - this.gapAt > this.context.retentionMs) this.gapAt = undefined;
+    return this.gapAt !== undefined;
   }
 
   private caughtUpOnce(): void {
@@ -141,6 +178,8 @@ export class RevocationFeed {
       source: this.source(now),
       fallback: this.snapshots?.status(now),
       rejected: this.rejections.snapshot(),
+      sequenceGaps: this.sequenceGaps,
+      gapOpen: this.gapOpen(now),
     };
   }
 

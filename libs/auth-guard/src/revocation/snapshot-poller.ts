@@ -41,6 +41,8 @@ export class SnapshotPoller {
   private readonly logger = new Logger('RevocationFeed');
   private succeededAt = Number.NEGATIVE_INFINITY;
   private fetches = 0;
+  /** The number (1, 2…, in the order sent) of the last fetch that succeeded. */
+  private lastSucceeded = 0;
   private failures = 0;
   private lastError = '';
   private active = false;
@@ -60,6 +62,15 @@ export class SnapshotPoller {
 
   get freshAt(): number {
     return this.succeededAt;
+  }
+
+  /** True once a snapshot requested after the `fetchesSent` count was taken has arrived. */
+  succeededSince(fetchesSent: number): boolean {
+    return this.lastSucceeded > fetchesSent;
+  }
+
+  get fetchesSent(): number {
+    return this.fetches;
   }
 
   start(): void {
@@ -107,7 +118,7 @@ export class SnapshotPoller {
   private async fetchOnce(): Promise<void> {
     const { url, secret } = this.options;
     const sentAt = this.clock();
-    this.fetches += 1;
+    const ticket = (this.fetches += 1);
     try {
       const response = await (this.options.fetch ?? fetch)(url, {
         signal: AbortSignal.any([
@@ -130,6 +141,7 @@ export class SnapshotPoller {
       if (!snapshot) throw new Error('malformed snapshot');
       this.apply(snapshot.events);
       this.succeededAt = sentAt;
+      this.lastSucceeded = ticket;
       if (!this.active)
         this.logger.warn(
           `revocation stream out of touch: following auth-service's snapshot (${snapshot.events.length} events)`,

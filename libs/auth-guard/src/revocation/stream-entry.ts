@@ -42,17 +42,24 @@ export interface StreamSigningKey {
   privateKey: KeyObject;
 }
 
-/** The stream and epoch an entry is signed for. */
+/**
+ * The stream and epoch an entry is signed for, and its sequence number: the relay numbers
+ * its entries 1, 2, 3… without a hole (heartbeats included), so a guard that sees a number
+ * skipped knows an entry was removed from Redis (XDEL, a crafted trim) and asks auth-service
+ * for a snapshot instead of trusting the stream (RevocationFeed). Optional on the wire only
+ * for entries written by relays older than guard 0.4.0.
+ */
 export interface StreamScope {
   stream: string;
   epoch: string;
+  seq?: number;
 }
 
 export type EntryRejection =
   'unsigned' | 'malformed' | 'unknown_kid' | 'bad_signature' | 'foreign_stream';
 
 export type StreamEntry =
-  | { ok: true; kid: string; epoch: string; events: RevocationEvent[] }
+  | { ok: true; kid: string; epoch: string; seq?: number; events: RevocationEvent[] }
   | { ok: false; reason: EntryRejection; kid?: string };
 
 const signingInput = (payload: string) => Buffer.concat([LABEL, Buffer.from(payload, 'utf8')]);
@@ -65,7 +72,14 @@ export function signStreamEntry(
 ): string[] {
   if (events.length === 0 || events.length > MAX_EVENTS_PER_ENTRY)
     throw new Error(`a stream entry holds 1 to ${MAX_EVENTS_PER_ENTRY} events`);
-  const payload = JSON.stringify({ s: scope.stream, e: scope.epoch, ev: events.map(wireEvent) });
+  if (scope.seq !== undefined && !isSequence(scope.seq))
+    throw new Error('a stream entry sequence is a positive safe integer');
+  const payload = JSON.stringify({
+    s: scope.stream,
+    e: scope.epoch,
+    ...(scope.seq === undefined ? {} : { n: scope.seq }),
+    ev: events.map(wireEvent),
+  });
   const signature = sign('sha256', signingInput(payload), {
     key: key.privateKey,
     dsaEncoding: 'ieee-p1363',
@@ -113,7 +127,7 @@ export function readStreamEntry(
   const body = parsePayload(payload);
   if (!body) return { ok: false, reason: 'malformed', kid };
   if (body.stream !== stream) return { ok: false, reason: 'foreign_stream', kid };
-  return { ok: true, kid, epoch: body.epoch, events: body.events };
+  return { ok: true, kid, epoch: body.epoch, seq: body.seq, events: body.events };
 }
 
 /** Exactly the fields a guard reads, in a fixed order: nothing else is signed or published. */
@@ -134,16 +148,17 @@ function wireEvent(event: RevocationEvent): RevocationEvent {
 
 function parsePayload(
   payload: string,
-): { stream: string; epoch: string; events: RevocationEvent[] } | undefined {
+): { stream: string; epoch: string; seq?: number; events: RevocationEvent[] } | undefined {
   let body: unknown;
   try {
     body = JSON.parse(payload);
   } catch {
     return undefined;
   }
-  const { s, e, ev } = (body ?? {}) as { s?: unknown; e?: unknown; ev?: unknown };
+  const { s, e, n, ev } = (body ?? {}) as { s?: unknown; e?: unknown; n?: unknown; ev?: unknown };
   if (typeof s !== 'string' || typeof e !== 'string' || e.length === 0 || e.length > 64)
     return undefined;
+  if (n !== undefined && !isSequence(n)) return undefined;
   if (!Array.isArray(ev) || ev.length === 0 || ev.length > MAX_EVENTS_PER_ENTRY) return undefined;
   const events: RevocationEvent[] = [];
   for (const item of ev as unknown[]) {
@@ -151,8 +166,10 @@ function parsePayload(
     if (!event) return undefined;
     events.push(event);
   }
-  return { stream: s, epoch: e, events };
+  return { stream: s, epoch: e, seq: n as number | undefined, events };
 }
+
+const isSequence = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) > 0;
 
 function parseStreamEvent(item: unknown): RevocationEvent | undefined {
   const e = item as { type?: unknown; at?: unknown } | null;

@@ -21,6 +21,11 @@ export interface StreamHooks {
   caughtUp(): void;
   /** The connection was lost (it is retried with backoff). */
   disconnected(): void;
+  /**
+   * An entry's sequence number was not the one after the previous entry's: something removed
+   * entries from Redis (or, rarely, a relay transaction rolled back after appending).
+   */
+  gap(expected: number, got: number): void;
 }
 
 /**
@@ -37,6 +42,8 @@ export class StreamFollower {
   private verifyEpoch = true;
   private epochCheckedAt = 0;
   lastId = '0-0';
+  /** The sequence number of the last numbered entry read in this epoch (none yet: undefined). */
+  lastSeq: number | undefined;
   epoch: string | null = null;
   connected = false;
   caughtUp = false;
@@ -116,6 +123,7 @@ export class StreamFollower {
         this.logger.warn('revocation stream epoch changed: re-reading the window');
       this.epoch = epoch;
       this.lastId = '0-0';
+      this.lastSeq = undefined;
       this.caughtUp = false;
     }
     this.verifyEpoch = false;
@@ -148,11 +156,25 @@ export class StreamFollower {
       // confirm with the epoch key before the next read (applying the entry is harmless).
       if (entry.epoch !== this.epoch) this.verifyEpoch = true;
       for (const event of entry.events) this.hooks.apply(event);
+      this.followSequence(entry.epoch, entry.seq);
     }
     if (!this.caughtUp && entries.length < BATCH) {
       this.caughtUp = true;
       this.hooks.caughtUp();
     }
+  }
+
+  /**
+   * Entries of the current epoch must be numbered one after another. The first entry read in
+   * an epoch sets the baseline: entries before it may have been trimmed legitimately (they are
+   * older than the window). Entries of another epoch (a republish being confirmed) and
+   * unnumbered ones (an older relay) are applied but not followed.
+   */
+  private followSequence(epoch: string, seq: number | undefined): void {
+    if (seq === undefined || epoch !== this.epoch) return;
+    if (this.lastSeq !== undefined && seq !== this.lastSeq + 1)
+      this.hooks.gap(this.lastSeq + 1, seq);
+    this.lastSeq = seq;
   }
 
   /**

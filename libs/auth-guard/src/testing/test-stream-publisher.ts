@@ -29,6 +29,8 @@ export class TestStreamPublisher {
   readonly streamKey: string;
   readonly keyPrefix: string;
   readonly epoch: string;
+  /** The sequence number of the last entry `publish` appended (entries are numbered 1, 2…). */
+  seq = 0;
   private readonly signer: StreamSigningKey;
 
   constructor(
@@ -47,17 +49,22 @@ export class TestStreamPublisher {
     return this;
   }
 
-  /** The XADD fields of one signed entry holding `events`. */
-  fields(events: RevocationEvent[], epoch = this.epoch): string[] {
-    return signStreamEntry(events, { stream: this.keys.stream, epoch }, this.signer);
+  /** The XADD fields of one signed entry holding `events` (numbered `seq`, if given). */
+  fields(events: RevocationEvent[], epoch = this.epoch, seq?: number): string[] {
+    return signStreamEntry(events, { stream: this.keys.stream, epoch, seq }, this.signer);
   }
 
-  /** Appends one signed entry; returns its stream id. */
+  /**
+   * Appends one signed entry, numbered like the relay numbers them (the next `seq`, unless
+   * `seq` is given: a test can leave a hole, as an entry deleted from Redis would); returns its
+   * stream id.
+   */
   async publish(
     events: RevocationEvent | RevocationEvent[],
-    options: { epoch?: string; id?: string } = {},
+    options: { epoch?: string; id?: string; seq?: number } = {},
   ): Promise<string> {
     const list = Array.isArray(events) ? events : [events];
+    this.seq = options.seq ?? this.seq + 1;
     // Capped like the real stream, so a long run of heartbeats cannot grow it without bound.
     const id = await this.redis.xadd(
       this.keys.stream,
@@ -65,7 +72,7 @@ export class TestStreamPublisher {
       '~',
       '10000',
       options.id ?? '*',
-      ...this.fields(list, options.epoch),
+      ...this.fields(list, options.epoch, this.seq),
     );
     return id!;
   }
