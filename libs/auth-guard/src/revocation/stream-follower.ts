@@ -42,7 +42,7 @@ export class StreamFollower {
   private verifyEpoch = true;
   private epochCheckedAt = 0;
   lastId = '0-0';
-  /** The sequence number of the last numbered entry read in this epoch (none yet: undefined). */
+  /** The highest entry number read so far (none yet: undefined). */
   lastSeq: number | undefined;
   epoch: string | null = null;
   connected = false;
@@ -123,7 +123,6 @@ export class StreamFollower {
         this.logger.warn('revocation stream epoch changed: re-reading the window');
       this.epoch = epoch;
       this.lastId = '0-0';
-      this.lastSeq = undefined;
       this.caughtUp = false;
     }
     this.verifyEpoch = false;
@@ -156,7 +155,7 @@ export class StreamFollower {
       // confirm with the epoch key before the next read (applying the entry is harmless).
       if (entry.epoch !== this.epoch) this.verifyEpoch = true;
       for (const event of entry.events) this.hooks.apply(event);
-      this.followSequence(entry.epoch, entry.seq);
+      this.followSequence(entry.seq);
     }
     if (!this.caughtUp && entries.length < BATCH) {
       this.caughtUp = true;
@@ -165,16 +164,18 @@ export class StreamFollower {
   }
 
   /**
-   * Entries of the current epoch must be numbered one after another. The first entry read in
-   * an epoch sets the baseline: entries before it may have been trimmed legitimately (they are
-   * older than the window). Entries of another epoch (a republish being confirmed) and
-   * unnumbered ones (an older relay) are applied but not followed.
+   * The relay numbers entries 1, 2, 3… per stream, on across epochs (the count is kept in
+   * PostgreSQL, not in Redis). The first numbered entry this guard reads sets the baseline:
+   * entries before it may have been trimmed legitimately (they are older than the window).
+   * After that, a number beyond the next one is a hole. A number already passed (an old entry
+   * copied back in, the window read again after an epoch change) moves nothing: neither a
+   * replayed entry nor a forged epoch key can reset the count and hide a hole. Unnumbered
+   * entries (an older relay) are applied but not followed.
    */
-  private followSequence(epoch: string, seq: number | undefined): void {
-    if (seq === undefined || epoch !== this.epoch) return;
-    if (this.lastSeq !== undefined && seq !== this.lastSeq + 1)
-      this.hooks.gap(this.lastSeq + 1, seq);
-    this.lastSeq = seq;
+  private followSequence(seq: number | undefined): void {
+    if (seq === undefined) return;
+    if (this.lastSeq !== undefined && seq > this.lastSeq + 1) this.hooks.gap(this.lastSeq + 1, seq);
+    if (this.lastSeq === undefined || seq > this.lastSeq) this.lastSeq = seq;
   }
 
   /**
