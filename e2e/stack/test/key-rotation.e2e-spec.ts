@@ -29,7 +29,7 @@ async function gauge(url: string, name: string): Promise<number | undefined> {
 }
 
 /**
- * The planned rotation of README ("Rotate signing keys") with short intervals: a 1 s key-file
+ * The planned rotation of docs/operations.md ("Signing keys") with short intervals: a 1 s key-file
  * reload on auth-service, a 1 s JWKS refresh on catalog-service and 30 s access tokens.
  */
 describe('a planned signing-key rotation while clients keep working', () => {

@@ -1,5 +1,5 @@
 /**
- * Signing-key file maintenance for operators (see README, "Rotate signing keys"):
+ * Signing-key file maintenance for operators (see docs/operations.md, "Signing keys"):
  *
  *   node apps/auth-service/dist/cli/signing-keys.js generate <file> [--if-missing]
  *   node apps/auth-service/dist/cli/signing-keys.js add <file>          publish a new key (not signing yet)

@@ -27,7 +27,7 @@ const STREAM_SILENT_MS = 3000;
  * heartbeat read from a caught-up stream, or a successful snapshot, proves the news current
  * as of its time; strict routes need such a proof within `strictBudgetMs`.
  *
- * Guarantees (README, "Revocation"): every event younger than the retention window reaches
+ * Guarantees (docs/revocation.md): every event younger than the retention window reaches
  * this guard at least once. Nothing it learned is dropped on reconnect: entries only leave
  * the deny-list when no token they could affect can still be alive.
  */

@@ -63,7 +63,7 @@ export function readGuardConfig(
     // Must match auth-service's: with Secure cookies the access cookie is __Host-<name>.
     secureCookie: read.bool('AUTH_COOKIE_SECURE', true),
     // How often the public keys are refetched: after a key is added, it may sign only once
-    // every guard has refetched (see README, "Rotate signing keys").
+    // every guard has refetched (see docs/operations.md, "Signing keys").
     jwks: {
       refreshIntervalSeconds: read.int('AUTH_JWKS_REFRESH_SECONDS', {
         default: 300,

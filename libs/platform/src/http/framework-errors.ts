@@ -21,7 +21,7 @@ interface Refusal {
  * 408, 414 and 431 have no code of their own in the contract's closed set; they are requests
  * that failed a limit on their shape, so they are `validation_failed` with an honest HTTP
  * status, and `details` name the part of the request at fault. Only the body limit (413) and
- * a body that is not JSON (415) have the transport codes the README lists.
+ * a body that is not JSON (415) have the transport codes docs/api.md lists.
  */
 const BY_STATUS: Record<number, Refusal> = {
   400: { code: 'validation_failed', message: 'Malformed request' },

@@ -86,6 +86,16 @@ export function registerGuardMetrics(registry: Registry, guard: AuthGuardStatus)
     () => snapshot().feed?.fallback?.failures,
   );
   gauge(
+    'auth_guard_feed_sequence_gaps',
+    'Holes seen in the revocation stream numbering: entries removed from Redis (cumulative)',
+    () => snapshot().feed?.sequenceGaps,
+  );
+  gauge(
+    'auth_guard_feed_gap_open',
+    '1 while a hole in the stream waits for a snapshot (the stream vouches for nothing)',
+    () => bool(snapshot().feed?.gapOpen),
+  );
+  gauge(
     'auth_guard_feed_events_applied',
     'Revocation events applied (cumulative)',
     () => snapshot().feed?.eventsApplied,
