@@ -5,7 +5,7 @@ import { DEFAULTS } from '../constants';
 import { authError } from '../errors';
 import type { KeySource } from '../keys/key-source';
 import type { NormalizedOptions } from '../options';
-import { AUTH_GUARD_OPTIONS, KEY_SOURCE } from '../tokens';
+import { AUTH_GUARD_OPTIONS, KEY_SOURCE } from '../injection-tokens';
 import { HybridJwtStrategy } from './hybrid-jwt.strategy';
 import { inspectToken } from './token-shape';
 import { VerifiedTokenCache } from './verified-token-cache';

@@ -7,7 +7,7 @@ export class UserDto {
   @ApiProperty() emailVerified!: boolean;
 }
 
-export class MeDto extends UserDto {
+export class AccountDto extends UserDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: Date;
 }
 
