@@ -59,7 +59,7 @@ export {
   readCookie,
 } from './verification/token-extractor';
 /**
- * @deprecated since 0.3.1: import it from `@hybrid-auth/auth-guard/testing`. It is a test
+ * @deprecated since 0.4.0: import it from `@hybrid-auth/auth-guard/testing`. It is a test
  * helper; auth-service issues its tokens through `@nestjs/jwt`.
  */
 export { signAccessToken } from './testing/raw-jws';

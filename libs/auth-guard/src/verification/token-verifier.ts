@@ -53,9 +53,7 @@ export class TokenVerifier {
     const header = inspectToken(token, DEFAULTS.maxTokenLength);
     const key = await this.findKey(header.kid);
     // Frozen: one cached object serves every request with this token, so no handler may alter it.
-    const user = Object.freeze(
-      await this.strategy.authenticateCarrier({ headers: {}, token, key }),
-    );
+    const user = Object.freeze(await this.strategy.authenticateCarrier({ token, key }));
     this.cache.set(token, user);
     return user;
   }

@@ -30,9 +30,3 @@ export class SessionDto {
   @ApiProperty({ nullable: true, type: String }) ip!: string | null;
   @ApiProperty() current!: boolean;
 }
-
-export class ErrorDto {
-  @ApiProperty({ example: 'invalid_token' }) code!: string;
-  @ApiProperty() message!: string;
-  @ApiPropertyOptional({ type: [Object] }) details?: unknown[];
-}
