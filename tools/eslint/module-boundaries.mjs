@@ -83,9 +83,11 @@ export default {
       if (match[2] && match[2] !== '/testing') {
         context.report({ node, message: `Deep import "${spec}": use the package's entry point` });
       }
-      // Tests, and a lib's own ./testing entry (test helpers built on another lib's), may.
+      // Tests, a lib's own ./testing entry (test helpers built on another lib's), and test
+      // tooling (the bench mints tokens for its load runs) may.
       if (
         match[2] === '/testing' &&
+        !source.tags.includes('type:tooling') &&
         !/\.(spec|e2e-spec)\.ts$|\/test\/|\/src\/testing\//.test(file)
       ) {
         context.report({ node, message: `"${spec}" is for tests only` });

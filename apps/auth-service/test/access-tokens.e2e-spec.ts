@@ -1,4 +1,4 @@
-import { signAccessToken } from '@hybrid-auth/auth-guard';
+import { signAccessToken } from '@hybrid-auth/auth-guard/testing';
 import type { AccessTokenClaims } from '@hybrid-auth/auth-guard';
 import { TestTokenSigner } from '@hybrid-auth/auth-guard/testing';
 import { createPublicKey, randomUUID, verify } from 'node:crypto';
@@ -30,6 +30,15 @@ describe('access tokens', () => {
       Buffer.from(signature, 'base64url'),
     );
     expect(valid).toBe(true);
+  });
+
+  it('are written byte for byte as the testing signer writes them (header and claims)', async () => {
+    const session = await signUpAndLogin(t);
+    const { payload } = decodeJwt(session.accessToken);
+    const { kid, privateKey } = t.app.get(SigningKeysService).signingKey();
+    const expected = signAccessToken(payload as unknown as AccessTokenClaims, privateKey, kid);
+    const signingInput = (token: string) => token.split('.').slice(0, 2).join('.');
+    expect(signingInput(session.accessToken)).toBe(signingInput(expected));
   });
 
   it('carry iss, aud (every audience and auth-service), sub, sid, role, email_verified, iat, exp and jti', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { generatePrivateJwk } from '../src/tokens/signing-keys';
+import { generatePrivateJwk } from '../src/tokens/private-jwks';
 import { Redis } from 'ioredis';
 import { bearer, REDIS_URL, signUpAndLogin, startAuthApp } from './harness';
 import type { AuthTestApp } from './harness';

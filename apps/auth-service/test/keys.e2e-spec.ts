@@ -1,10 +1,10 @@
-import { signAccessToken } from '@hybrid-auth/auth-guard';
+import { signAccessToken } from '@hybrid-auth/auth-guard/testing';
 import type { AccessTokenClaims } from '@hybrid-auth/auth-guard';
 import { createPrivateKey } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generatePrivateJwk } from '../src/tokens/signing-keys';
+import { generatePrivateJwk } from '../src/tokens/private-jwks';
 import { bearer, signUpAndLogin, startAuthApp } from './harness';
 import type { AuthTestApp } from './harness';
 import { decodeJwt, expectError } from './expectations';

@@ -1,4 +1,4 @@
-import { signAccessToken } from '@hybrid-auth/auth-guard';
+import { signAccessToken } from '@hybrid-auth/auth-guard/testing';
 import jwt from 'jsonwebtoken';
 import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
@@ -21,7 +21,8 @@ export interface SigningKey {
  * A signing-key file for auth-service (AUTH_SIGNING_KEYS_FILE). auth-service signs every
  * login with it and publishes its public half in the JWKS the guard fetches; the bench keeps
  * the private half only to mint the many distinct tokens of the "new token per request" run,
- * in exactly auth-service's format (signAccessToken is the function auth-service uses).
+ * in auth-service's format (signAccessToken, the guard's testing signer, writes the header and
+ * claims auth-service writes through @nestjs/jwt; its e2e tests check the two agree).
  */
 export function writeSigningKey(file: string): SigningKey {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

@@ -1,4 +1,4 @@
-import { signAccessToken } from '@hybrid-auth/auth-guard';
+import { signAccessToken } from '@hybrid-auth/auth-guard/testing';
 import type { PublicJwk } from '@hybrid-auth/auth-guard';
 import jwt from 'jsonwebtoken';
 import { createSecretKey, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';

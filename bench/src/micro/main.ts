@@ -7,6 +7,7 @@ import { denyListLookups, denyListMemory } from './deny-list';
 import { AUDIENCE, ISSUER, fixtures } from './fixtures';
 import type { Fixtures } from './fixtures';
 import { es256Direct, suffixKeyedCache } from './proposals';
+import { signingEntries } from './signing';
 import { rate, rateAsync } from './timing';
 import { eddsaVerifier, es256SignatureOnly, hs256Verifier, withCache } from './verifiers';
 
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
   const verifications = [...(await guardEntries(f, budget)), ...otherEntries(f, budget)];
   const denyList = sizes.slice(0, 1).flatMap((size) => denyListLookups(size, budget));
   const memory = sizes.map(denyListMemory);
-  const result: MicroResult = { verifications, denyList, memory };
+  const signing = signingEntries(budget);
+  const result: MicroResult = { verifications, denyList, memory, signing };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

@@ -93,6 +93,15 @@ export function microSection(r: BenchResults): string {
       m.denyList.map(entry),
       'lrrl',
     ),
+    ...(m.signing
+      ? [
+          table(
+            ['signing (auth-service)', 'per second', 'cost', 'note'],
+            m.signing.map(entry),
+            'lrrl',
+          ),
+        ]
+      : []),
     'Memory of the deny-list (heap after GC, revoked session ids as flat UUID strings, as the feed decodes them):',
     table(
       ['revoked sessions', 'heap', 'bytes per entry'],

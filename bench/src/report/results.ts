@@ -159,6 +159,8 @@ export interface MicroResult {
   verifications: MicroEntry[];
   denyList: MicroEntry[];
   memory: { entries: number; bytes: number; bytesPerEntry: number }[];
+  /** Issuing one access token (auth-service's side); absent in results of older runs. */
+  signing?: MicroEntry[];
 }
 
 /** The strategies in the order every table and the chart show them. */

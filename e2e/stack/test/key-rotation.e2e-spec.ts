@@ -1,4 +1,4 @@
-import { signAccessToken } from '@hybrid-auth/auth-guard';
+import { signAccessToken } from '@hybrid-auth/auth-guard/testing';
 import type { AccessTokenClaims } from '@hybrid-auth/auth-guard';
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, randomUUID } from 'node:crypto';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthGuardLifecycle } from './auth-guard.lifecycle';
 import { AuthGuardStatus } from './auth-guard.status';
 import { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } from './auth-guard.module-definition';
 import { JwtAuthGuard } from './jwt-auth.guard';
@@ -9,7 +10,7 @@ import { normalizeOptions } from './options';
 import type { AuthGuardModuleOptions, NormalizedOptions } from './options';
 import { RevocationFeed } from './revocation/revocation-feed';
 import { RolesGuard } from './roles.guard';
-import { AUTH_GUARD_OPTIONS, KEY_SOURCE, REVOCATION_FEED } from './tokens';
+import { AUTH_GUARD_OPTIONS, KEY_SOURCE, REVOCATION_FEED } from './injection-tokens';
 import { HybridJwtStrategy } from './verification/hybrid-jwt.strategy';
 import { TokenVerifier } from './verification/token-verifier';
 
@@ -62,6 +63,7 @@ function createFeed(options: NormalizedOptions, keys: KeySource): RevocationFeed
     TokenVerifier,
     JwtAuthGuard,
     RolesGuard,
+    AuthGuardLifecycle,
     AuthGuardStatus,
   ],
   exports: [JwtAuthGuard, RolesGuard, AuthGuardStatus, TokenVerifier, REVOCATION_FEED],

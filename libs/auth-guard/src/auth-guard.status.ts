@@ -1,10 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { KeySource } from './keys/key-source';
 import type { FeedStatus, RevocationFeed } from './revocation/revocation-feed';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import type { NormalizedOptions } from './options';
-import { AUTH_GUARD_OPTIONS, KEY_SOURCE, REVOCATION_FEED } from './tokens';
+import { AUTH_GUARD_OPTIONS, KEY_SOURCE, REVOCATION_FEED } from './injection-tokens';
 import { TokenVerifier } from './verification/token-verifier';
 
 export interface GuardReadiness {
@@ -13,11 +12,11 @@ export interface GuardReadiness {
 }
 
 /**
- * Starts the background work (keys, revocation feed) with the module, stops it with the
- * module, and reports on it for health checks and metrics.
+ * Reports on the guard's background work (keys, revocation feed) for health checks and
+ * metrics. It only reads: `AuthGuardLifecycle` starts and stops that work.
  */
 @Injectable()
-export class AuthGuardStatus implements OnModuleInit, OnModuleDestroy {
+export class AuthGuardStatus {
   constructor(
     @Inject(AUTH_GUARD_OPTIONS) private readonly options: NormalizedOptions,
     @Inject(KEY_SOURCE) private readonly keys: KeySource,
@@ -25,16 +24,6 @@ export class AuthGuardStatus implements OnModuleInit, OnModuleDestroy {
     private readonly verifier: TokenVerifier,
     private readonly guard: JwtAuthGuard,
   ) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.keys.start?.();
-    await this.feed?.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.keys.stop?.();
-    await this.feed?.stop();
-  }
 
   /**
    * `down` without keys (nothing can be verified); `degraded` when revocation news may be

@@ -3,7 +3,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import type { AuthUser } from './auth-user';
 import { IS_PUBLIC_KEY, ROLES_KEY, STRICT_KEY, VERIFIED_EMAIL_KEY } from './constants';
 import type { Role } from './constants';
-import { REQUEST_TOKEN } from './tokens';
+import { REQUEST_TOKEN } from './injection-tokens';
 
 /** Opens a route or controller to requests without a token. */
 export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);

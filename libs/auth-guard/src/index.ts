@@ -58,4 +58,8 @@ export {
   hasCookiePrefix,
   readCookie,
 } from './verification/token-extractor';
-export { signAccessToken } from './token-format';
+/**
+ * @deprecated since 0.4.0: import it from `@hybrid-auth/auth-guard/testing`. It is a test
+ * helper; auth-service issues its tokens through `@nestjs/jwt`.
+ */
+export { signAccessToken } from './testing/raw-jws';

@@ -8,7 +8,7 @@ import { AuthError, authError } from './errors';
 import type { NormalizedOptions } from './options';
 import type { RevocationFeed } from './revocation/revocation-feed';
 import { PerHandler } from './per-handler';
-import { AUTH_GUARD_OPTIONS, REQUEST_TOKEN, REVOCATION_FEED } from './tokens';
+import { AUTH_GUARD_OPTIONS, REQUEST_TOKEN, REVOCATION_FEED } from './injection-tokens';
 import { extractToken } from './verification/token-extractor';
 import { TokenVerifier } from './verification/token-verifier';
 

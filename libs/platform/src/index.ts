@@ -26,4 +26,4 @@ export { ReadinessRegistry } from './health/readiness.registry';
 export type { CheckResult, CheckStatus, ReadinessCheck } from './health/readiness.registry';
 export { MetricsService } from './metrics/metrics.service';
 export { PlatformModule } from './platform.module';
-export { MeController, MeDto } from './http/me.controller';
+export { MeController, TokenIdentityDto } from './http/me.controller';

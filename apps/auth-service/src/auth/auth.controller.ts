@@ -28,7 +28,7 @@ import { AuthService } from './auth.service';
 import type { TokenResult } from './auth.service';
 import { clientInfo } from './client-info';
 import { ChangePasswordDto, LoginDto, RegisterDto } from './dto/credentials.dto';
-import { MeDto, TokenResponseDto, UserDto } from './dto/responses.dto';
+import { AccountDto, TokenResponseDto, UserDto } from './dto/responses.dto';
 import { LogoutAllDto, LogoutDto, RefreshDto } from './dto/session-requests.dto';
 
 const COOKIE_MODE_HEADER = {
@@ -160,8 +160,8 @@ export class AuthController {
 
   @Get('me')
   @ApiAuthenticated()
-  @ApiOkResponse({ type: MeDto })
-  async me(@CurrentUser() user: AuthUser): Promise<MeDto> {
+  @ApiOkResponse({ type: AccountDto })
+  async me(@CurrentUser() user: AuthUser): Promise<AccountDto> {
     const found = await this.users.findById(user.userId);
     if (!found) throw notFound('User');
     return { ...toPublicUser(found), createdAt: found.createdAt };

@@ -11,7 +11,7 @@
  * atomically with mode 0600; private keys are never printed.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { generatePrivateJwk, parseSigningKeys } from '../tokens/signing-keys';
+import { generatePrivateJwk, parseSigningKeys } from '../tokens/private-jwks';
 
 type Jwk = Record<string, string>;
 

@@ -8,7 +8,7 @@ import type { AuthConfig } from '../config/auth.config';
 import { REDIS } from '../redis/redis.module';
 import { SigningKeysService } from '../tokens/signing-keys.service';
 import { DrainLoop } from '../outbox/drain-loop';
-import { RelayStream } from './relay-redis';
+import { RelayStream } from './relay-stream';
 import { OUTBOX_CHANNEL, readWindow, revocationWindowMs, toEvent } from './revocation-outbox';
 import type { OutboxRow } from './revocation-outbox';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Role } from '@hybrid-auth/auth-guard';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull, MoreThan } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
@@ -129,13 +129,12 @@ export class SessionRotationService {
    * while someone who only knows the session id floods it (see RequestThrottleService).
    */
   async holdsRecentToken(presented: RefreshToken, now: Date): Promise<boolean> {
-    const rows: { token_hash: Buffer; generation: number }[] = await this.dataSource.query(
-      `SELECT token_hash, generation FROM sessions
-       WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2`,
-      [presented.sessionId, now],
-    );
-    if (!rows[0]) return false;
-    const { token_hash: hash, generation } = rows[0];
+    const row = await this.dataSource.getRepository(Session).findOne({
+      select: { tokenHash: true, generation: true },
+      where: { id: presented.sessionId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+    });
+    if (!row) return false;
+    const { tokenHash: hash, generation } = row;
     const where = standing(this.refreshKey.get(), presented, { generation, hash }, 1);
     return where.kind === 'current' || where.kind === 'previous';
   }

@@ -9,7 +9,10 @@ export type RevokeReason =
   | 'password_reset'
   | 'user_disabled';
 
-/** One refresh session (one device). Holds only a hash of its current refresh token. */
+/**
+ * One refresh session (one device). Holds only a hash of its current refresh token.
+ * How auth-service reads and writes it (entities vs raw SQL): see user.entity.ts.
+ */
 @Entity({ name: 'sessions' })
 export class Session {
   @PrimaryGeneratedColumn('uuid')
@@ -53,3 +56,9 @@ export class Session {
   @Column({ name: 'credential_version', type: 'integer' })
   credentialVersion!: number;
 }
+
+/** Every column but the token hash, under the entity's names: for raw `RETURNING`/`SELECT`. */
+export const SESSION_COLUMNS = `id, user_id AS "userId", generation, rotated_at AS "rotatedAt",
+  created_at AS "createdAt", last_used_at AS "lastUsedAt", expires_at AS "expiresAt",
+  revoked_at AS "revokedAt", revoke_reason AS "revokeReason", user_agent AS "userAgent", ip,
+  credential_version AS "credentialVersion"`;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Role } from '@hybrid-auth/auth-guard';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull, MoreThan } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
@@ -13,7 +13,7 @@ import {
   randomSecret,
   standing,
 } from './refresh-token';
-import { Session } from './session.entity';
+import { SESSION_COLUMNS, Session } from './session.entity';
 import type { RevokeReason } from './session.entity';
 
 export interface ClientInfo {
@@ -61,8 +61,7 @@ export class SessionsService {
        INSERT INTO sessions (user_id, token_hash, generation, created_at, last_used_at, expires_at,
                              user_agent, ip, credential_version)
        SELECT id, $2, 0, $3, $3, $4, $5, $6, $7 FROM unchanged
-       RETURNING id, user_id AS "userId", generation, created_at AS "createdAt", last_used_at AS "lastUsedAt",
-                 expires_at AS "expiresAt", user_agent AS "userAgent", ip`,
+       RETURNING ${SESSION_COLUMNS}`,
       [
         user.id,
         hashSecret(secret),
@@ -91,19 +90,16 @@ export class SessionsService {
   ): Promise<{ id: string; userId: string } | undefined> {
     const token = parseRefreshToken(presented);
     if (!token) return undefined;
-    const rows: { user_id: string; token_hash: Buffer; generation: number }[] =
-      await this.dataSource.query(
-        `SELECT user_id, token_hash, generation FROM sessions
-         WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2`,
-        [token.sessionId, now],
-      );
-    const row = rows[0];
+    const row = await this.dataSource.getRepository(Session).findOne({
+      select: { userId: true, tokenHash: true, generation: true },
+      where: { id: token.sessionId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+    });
     if (!row) return undefined;
     const where = standing(this.refreshKey.get(), token, {
       generation: row.generation,
-      hash: row.token_hash,
+      hash: row.tokenHash,
     });
-    return where.kind === 'forged' ? undefined : { id: token.sessionId, userId: row.user_id };
+    return where.kind === 'forged' ? undefined : { id: token.sessionId, userId: row.userId };
   }
 
   /** The session that changed the password carries on under the new credential version. */
@@ -162,13 +158,10 @@ export class SessionsService {
 
   /** The caller's sessions that can still be refreshed, newest first. */
   async listLive(userId: string, now: Date): Promise<Session[]> {
-    return this.dataSource.query(
-      `SELECT id, created_at AS "createdAt", last_used_at AS "lastUsedAt", expires_at AS "expiresAt",
-              user_agent AS "userAgent", ip
-       FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
-       ORDER BY created_at DESC`,
-      [userId, now],
-    );
+    return this.dataSource.getRepository(Session).find({
+      where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+      order: { createdAt: 'DESC' },
+    });
   }
 
   /** For auth-service's own routes: is the session still live, and what is the user's role now? */

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { signAccessToken } from '@hybrid-auth/auth-guard';
 import type { Role } from '@hybrid-auth/auth-guard';
 import { randomUUID } from 'node:crypto';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
 import { CLOCK } from '../clock';
 import type { Clock } from '../clock';
+import { AccessTokenSigner } from './access-token-signer';
 import { SigningKeysService } from './signing-keys.service';
 
 /** Issues the short-lived ES256 access tokens every service verifies locally. */
@@ -29,6 +29,7 @@ export class AccessTokensService {
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly keys: SigningKeysService,
+    private readonly signer: AccessTokenSigner,
   ) {}
 
   issue(
@@ -39,7 +40,7 @@ export class AccessTokensService {
     const iat = Math.floor(this.clock.now().getTime() / 1000);
     const expiresIn = this.config.accessTokenTtl;
     const { kid, privateKey } = this.keys.signingKey();
-    const accessToken = signAccessToken(
+    const accessToken = this.signer.sign(
       {
         iss: this.config.issuer,
         aud: audience === 'self' ? [this.config.ownAudience] : this.config.audiences,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAuthConfig } from '../config/auth.config';
 import type { ServerSecrets } from './server-secrets';
-import { generatePrivateJwk } from './signing-keys';
+import { generatePrivateJwk } from './private-jwks';
 import { SigningKeysService } from './signing-keys.service';
 
 const config = (env: Record<string, string> = {}) =>

@@ -6,8 +6,8 @@ import type { KeyObject } from 'node:crypto';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
 import { ServerSecrets } from './server-secrets';
-import { generatePrivateJwk, parseSigningKeys } from './signing-keys';
-import type { SigningKeySet } from './signing-keys';
+import { generatePrivateJwk, parseSigningKeys } from './private-jwks';
+import type { SigningKeySet } from './private-jwks';
 
 /**
  * The signing keys, held in memory once loaded: signing and JWKS never touch the database,

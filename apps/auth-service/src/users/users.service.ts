@@ -4,7 +4,7 @@ import type { Role } from '@hybrid-auth/auth-guard';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { PasswordHasher } from './password-hasher';
-import { User } from './user.entity';
+import { USER_COLUMNS, User } from './user.entity';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -31,7 +31,7 @@ export class UsersService {
     try {
       const rows: User[] = await this.dataSource.query(
         `INSERT INTO users (email, password_hash, role) VALUES ($1, $2, $3)
-         RETURNING id, email, role, email_verified AS "emailVerified", disabled_at AS "disabledAt", created_at AS "createdAt", updated_at AS "updatedAt"`,
+         RETURNING ${USER_COLUMNS}`,
         [normalizeEmail(email), passwordHash, role],
       );
       return rows[0];
@@ -54,7 +54,7 @@ export class UsersService {
   ): Promise<User | undefined> {
     const rows: User[] = await tx.query(
       `INSERT INTO users (email, password_hash, role) VALUES ($1, $2, 'user') ON CONFLICT DO NOTHING
-       RETURNING id, email, role, email_verified AS "emailVerified", disabled_at AS "disabledAt", created_at AS "createdAt", updated_at AS "updatedAt"`,
+       RETURNING ${USER_COLUMNS}`,
       [email, passwordHash],
     );
     return rows[0];

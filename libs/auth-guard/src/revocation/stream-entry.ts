@@ -26,7 +26,7 @@ import type { RevocationEvent } from './protocol';
  *
  * Why node:crypto rather than a JOSE library: this is a detached signature over bytes we
  * produce ourselves, with one pinned algorithm. JWS would add a header to parse and an `alg`
- * to distrust, and nothing to gain; the access tokens are signed the same way (token-format).
+ * to distrust, and nothing to gain.
  * The signing input starts with a fixed label, so a stream signature can never pass for an
  * access token's (whose input is base64url text) or the other way round, although the same
  * key signs both.

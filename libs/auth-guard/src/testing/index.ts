@@ -4,3 +4,4 @@ export { hostileTokens } from './hostile-tokens';
 export type { HostileToken, HostileTokenOptions } from './hostile-tokens';
 export { TestStreamPublisher } from './test-stream-publisher';
 export type { TestStreamPublisherOptions } from './test-stream-publisher';
+export { signAccessToken, signRawJws } from './raw-jws';

@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { AccessTokenClaims } from '../auth-user';
 import type { Role } from '../constants';
 import type { PublicJwk } from '../keys/jwk';
-import { signAccessToken, signRawJws } from '../token-format';
+import { signAccessToken, signRawJws } from './raw-jws';
 
 export interface TestTokenOptions {
   userId?: string;

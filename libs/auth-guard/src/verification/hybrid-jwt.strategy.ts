@@ -14,7 +14,6 @@ import { checkClaims } from './claims';
  * verification can serve every request that carries the same token at the same moment.
  */
 export interface VerificationCarrier {
-  headers: Record<string, string>;
   token: string;
   key: KeyObject;
 }

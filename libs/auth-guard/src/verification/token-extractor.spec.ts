@@ -18,10 +18,7 @@ function refusal(headers: Headers): { code: string; reason: string } | undefined
 
 describe('extractToken', () => {
   it('reads a Bearer token from the Authorization header', () => {
-    expect(extract({ authorization: 'Bearer abc.def.ghi' })).toEqual({
-      token: 'abc.def.ghi',
-      source: 'header',
-    });
+    expect(extract({ authorization: 'Bearer abc.def.ghi' })).toEqual({ token: 'abc.def.ghi' });
   });
 
   it('accepts the scheme in any case and trims the token', () => {
@@ -50,7 +47,7 @@ describe('extractToken', () => {
   it('prefers the Authorization header over the cookie, and refuses a bad header even with a cookie', () => {
     expect(
       extract({ authorization: 'Bearer from.header.x', cookie: 'access_token=from.cookie.y' }),
-    ).toEqual({ token: 'from.header.x', source: 'header' });
+    ).toEqual({ token: 'from.header.x' });
     expect(refusal({ authorization: 'Basic x', cookie: 'access_token=a.b.c' })?.code).toBe(
       'invalid_token',
     );
@@ -59,7 +56,6 @@ describe('extractToken', () => {
   it('reads the token from the access cookie among others', () => {
     expect(extract({ cookie: 'theme=dark; access_token=a.b.c; lang=en' })).toEqual({
       token: 'a.b.c',
-      source: 'cookie',
     });
   });
 
@@ -108,6 +104,6 @@ describe('accessCookieName', () => {
     expect(extractToken({ headers }, name)).toBeUndefined();
     expect(
       extractToken({ headers: { cookie: `access_token=planted.x.y; ${name}=real.a.b` } }, name),
-    ).toEqual({ token: 'real.a.b', source: 'cookie' });
+    ).toEqual({ token: 'real.a.b' });
   });
 });

@@ -2,7 +2,6 @@ import { authError } from '../errors';
 
 export interface ExtractedToken {
   token: string;
-  source: 'header' | 'cookie';
 }
 
 interface RequestLike {
@@ -28,13 +27,13 @@ export function extractToken(
     }
     const token = header.slice(space + 1).trim();
     if (token.length === 0) throw authError('invalid_token', 'empty bearer token');
-    return { token, source: 'header' };
+    return { token };
   }
   if (cookieName === null) return undefined;
   const cookies = request.headers.cookie;
   if (typeof cookies !== 'string') return undefined;
   const token = readCookie(cookies, cookieName);
-  return token ? { token, source: 'cookie' } : undefined;
+  return token ? { token } : undefined;
 }
 
 export const HOST_PREFIX = '__Host-';

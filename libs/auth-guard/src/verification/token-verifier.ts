@@ -5,7 +5,7 @@ import { DEFAULTS } from '../constants';
 import { authError } from '../errors';
 import type { KeySource } from '../keys/key-source';
 import type { NormalizedOptions } from '../options';
-import { AUTH_GUARD_OPTIONS, KEY_SOURCE } from '../tokens';
+import { AUTH_GUARD_OPTIONS, KEY_SOURCE } from '../injection-tokens';
 import { HybridJwtStrategy } from './hybrid-jwt.strategy';
 import { inspectToken } from './token-shape';
 import { VerifiedTokenCache } from './verified-token-cache';
@@ -53,9 +53,7 @@ export class TokenVerifier {
     const header = inspectToken(token, DEFAULTS.maxTokenLength);
     const key = await this.findKey(header.kid);
     // Frozen: one cached object serves every request with this token, so no handler may alter it.
-    const user = Object.freeze(
-      await this.strategy.authenticateCarrier({ headers: {}, token, key }),
-    );
+    const user = Object.freeze(await this.strategy.authenticateCarrier({ token, key }));
     this.cache.set(token, user);
     return user;
   }

@@ -5,7 +5,7 @@ import { CurrentUser } from '@hybrid-auth/auth-guard';
 import type { AuthUser, Role } from '@hybrid-auth/auth-guard';
 import { ApiAuthenticated } from './api-docs';
 
-export class MeDto {
+export class TokenIdentityDto {
   @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty({ format: 'uuid' }) sessionId!: string;
   @ApiProperty({ enum: ['user', 'admin'] }) role!: Role;
@@ -21,8 +21,8 @@ export function MeController(prefix: string): Type<unknown> {
   @Controller(`${prefix}/me`)
   class Me {
     @Get()
-    @ApiOkResponse({ type: MeDto })
-    me(@CurrentUser() user: AuthUser): MeDto {
+    @ApiOkResponse({ type: TokenIdentityDto })
+    me(@CurrentUser() user: AuthUser): TokenIdentityDto {
       return { userId: user.userId, sessionId: user.sessionId, role: user.role };
     }
   }

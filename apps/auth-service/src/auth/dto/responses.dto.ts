@@ -7,7 +7,7 @@ export class UserDto {
   @ApiProperty() emailVerified!: boolean;
 }
 
-export class MeDto extends UserDto {
+export class AccountDto extends UserDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: Date;
 }
 
@@ -29,10 +29,4 @@ export class SessionDto {
   @ApiProperty({ nullable: true, type: String }) userAgent!: string | null;
   @ApiProperty({ nullable: true, type: String }) ip!: string | null;
   @ApiProperty() current!: boolean;
-}
-
-export class ErrorDto {
-  @ApiProperty({ example: 'invalid_token' }) code!: string;
-  @ApiProperty() message!: string;
-  @ApiPropertyOptional({ type: [Object] }) details?: unknown[];
 }

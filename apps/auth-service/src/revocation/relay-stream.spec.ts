@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { readStreamEntry, revocationKeys, signStreamEntry } from '@hybrid-auth/auth-guard';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { RelayStream } from './relay-redis';
+import { RelayStream } from './relay-stream';
 import type { OutboxEvent } from './revocation-outbox';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -1,14 +1,17 @@
 import { sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP } from './constants';
-import type { AccessTokenClaims } from './auth-user';
+import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP } from '../constants';
+import type { AccessTokenClaims } from '../auth-user';
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /**
  * Signs an access token in the one format every guard accepts: compact JWS, header
- * `{ alg: ES256, typ: at+jwt, kid }`, signature r || s (64 bytes, RFC 7518 §3.4).
- * Used by auth-service and by the testing helpers, so both write exactly the same format.
+ * `{ alg: ES256, typ: at+jwt, kid }`, signature r || s (64 bytes, RFC 7518 §3.4), by hand
+ * with node:crypto. For tests and testing helpers only: auth-service issues its tokens
+ * through `@nestjs/jwt`, and its e2e tests check both write the same header and claims.
+ * The hand-written form stays here because the hostile-token corpus must also write tokens
+ * no JWT library would produce (see `signRawJws`).
  */
 export function signAccessToken(
   claims: AccessTokenClaims,

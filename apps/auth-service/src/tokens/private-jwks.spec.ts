@@ -1,5 +1,5 @@
 import { createHash, sign, verify } from 'node:crypto';
-import { generatePrivateJwk, parseSigningKeys, thumbprint } from './signing-keys';
+import { generatePrivateJwk, parseSigningKeys, thumbprint } from './private-jwks';
 
 type Jwk = Record<string, string>;
 const withoutD = ({ d: _d, ...rest }: Jwk) => rest;
