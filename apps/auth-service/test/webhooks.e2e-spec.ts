@@ -26,17 +26,22 @@ describe('webhooks: signed deliveries from the outbox, in order per user, none l
   const all = new WebhookReceiver(secret());
   const logins = new WebhookReceiver(secret());
   const forged = new WebhookReceiver(secret());
+  // An endpoint nobody listens on (a port taken, then freed): every attempt is refused.
+  const dead = new WebhookReceiver(secret());
 
   beforeAll(async () => {
     await all.start();
     await logins.start();
     await forged.start();
+    await dead.start();
+    await dead.stop();
     t = await startAuthApp({
       AUTH_WEBHOOKS_FILE: webhooksFile([
         { id: 'all', url: all.url, secret: all.secret, events: ['*'] },
         { id: 'logins', url: logins.url, secret: logins.secret, events: ['login_succeeded'] },
         // Signed with another secret than the receiver holds: every delivery fails verification.
         { id: 'forged', url: forged.url, secret: secret(), events: ['user_registered'] },
+        { id: 'dead', url: dead.url, secret: dead.secret, events: ['password_changed'] },
       ]),
       AUTH_WEBHOOK_RETRY_BASE: '1',
       AUTH_WEBHOOK_RETRY_MAX: '1',
@@ -102,5 +107,41 @@ describe('webhooks: signed deliveries from the outbox, in order per user, none l
     // Only the endpoint that refuses every signature still has deliveries waiting (retried).
     expect(pending).toEqual([{ endpoint: 'forged', n: 4 }]);
     expect(await metric(t, 'auth_webhook_backlog')).toBe(4);
+  });
+
+  it("retries a refused delivery with backoff, holds the user's later events behind it, and gives up after AUTH_WEBHOOK_GIVE_UP_AFTER", async () => {
+    const u = await signUpAndLogin(t);
+    const change = (from: string, to: string) =>
+      t
+        .http()
+        .post('/auth/password')
+        .set(bearer(u.accessToken))
+        .send({ currentPassword: from, newPassword: to })
+        .expect(204);
+    await change(PASSWORD, 'second password 2');
+    await change('second password 2', 'third password 3');
+    const relay = t.app.get(WebhookRelay);
+    await relay.flush();
+    const state = () =>
+      t.dataSource.query(
+        `SELECT d.attempts, d.failed_at IS NOT NULL AS failed, d.last_error IS NOT NULL AS erred
+         FROM webhook_deliveries d JOIN auth_events e ON e.id = d.event_id
+         WHERE d.endpoint = 'dead' AND e.user_id = $1 ORDER BY d.id`,
+        [u.user.id],
+      );
+    // The first was tried and refused; the second waits behind it, never tried.
+    expect(await state()).toEqual([
+      { attempts: 1, failed: false, erred: true },
+      { attempts: 0, failed: false, erred: false },
+    ]);
+    t.clock.advance(t.config.events.webhooks.giveUpSeconds + 1);
+    await relay.flush();
+    await relay.flush();
+    const after = await state();
+    expect(after.map((r: { failed: boolean }) => r.failed)).toEqual([true, true]);
+    expect(after[1].attempts).toBe(1);
+    expect(
+      await metric(t, `auth_webhook_deliveries_total{outcome="given_up"}`),
+    ).toBeGreaterThanOrEqual(2);
   });
 });

@@ -181,9 +181,16 @@ export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdo
   }
 }
 
-/** fetch's own errors say only "fetch failed": the cause names the refusal or the timeout. */
+/**
+ * fetch's own errors say only "fetch failed": the cause names the refusal or the timeout.
+ * Duck-typed: fetch's errors come from Node's own realm, not always `instanceof Error` here.
+ */
 function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause ? `${error.message}: ${cause.code ?? cause.message ?? ''}` : error.message;
+  const { message, cause } = (error ?? {}) as {
+    message?: unknown;
+    cause?: { code?: string; message?: string };
+  };
+  if (typeof message !== 'string') return String(error);
+  const why = cause?.code ?? cause?.message;
+  return why ? `${message}: ${why}` : message;
 }
