@@ -41,7 +41,8 @@ export class AdminDirectoryService {
    * LIKE: the caller's `%` and `_` are plain characters, nothing to escape or abuse.
    */
   async list(query: string | undefined, cursor: string | undefined, limit: number) {
-    const after = decodeCursor('u', cursor, /^[^\u0000-\u001f]{1,320}$/);
+    // Any stored address can be a key: only its length is bounded.
+    const after = decodeCursor('u', cursor, /^.{1,320}$/s);
     const needle = query?.trim().normalize('NFC').toLowerCase() || null;
     const rows: (DirectoryUser & { key: string })[] = await this.dataSource.query(
       `SELECT id, email, role, disabled_at IS NOT NULL AS disabled, email_verified AS "emailVerified",
