@@ -29,6 +29,10 @@ const MAX_IP = 64;
  * an event that exists is an event that will be delivered. Who and from where come from the
  * request being handled unless given; the admin who made a change is added to `details` as
  * `actorId` when it is not the user the event is about.
+ *
+ * Flows still to be built call it the same way, in their own transaction, e.g. on TOTP
+ * confirmation: `await events.record(tx, { type: 'mfa_enrolled', userId, sessionId,
+ * details: { method: 'totp' } }, now)`. The reserved types are in NOT_YET_RECORDED.
  */
 @Injectable()
 export class AuthEvents {
