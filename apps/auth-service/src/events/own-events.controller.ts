@@ -8,7 +8,7 @@ import { EventQuery } from './event-query';
 import type { AuthEventView } from './event-types';
 import { EventPageDto, OwnEventsQueryDto, pageSize } from './events.dto';
 
-/** What a user may see of their own events: no admin's identity, only the reason. */
+/** What a user may see of their own events' details: the reason, never the acting admin. */
 const SHOWN_DETAILS = ['reason', 'role', 'scope'];
 
 @ApiTags('events')
@@ -39,6 +39,8 @@ export class OwnEventsController {
       nextCursor: page.nextCursor,
       items: page.items.map((e) => ({
         ...e,
+        // What an admin did to the account shows, but not from where the admin did it.
+        ...(e.details.actorId ? { ip: null, userAgent: null } : {}),
         details: Object.fromEntries(
           Object.entries(e.details).filter(([key]) => SHOWN_DETAILS.includes(key)),
         ),
