@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthGuardModule, JwtAuthGuard } from '@hybrid-auth/auth-guard';
 import { DatabaseModule } from '@hybrid-auth/database';
 import { PlatformModule } from '@hybrid-auth/platform';
@@ -12,6 +12,8 @@ import type { Clock } from './clock';
 import { AUTH_CONFIG } from './config/auth.config';
 import type { AuthConfig } from './config/auth.config';
 import { ConfigModule } from './config/config.module';
+import { EventsModule } from './events/events.module';
+import { RequestContextInterceptor } from './events/request-context';
 import { AuthReadiness } from './health/auth-readiness';
 import { AuthMetricsModule } from './metrics/auth-metrics';
 import { RedisModule } from './redis/redis.module';
@@ -56,6 +58,7 @@ export class AppModule {
             clock: () => clock.now().getTime(),
           }),
         }),
+        EventsModule,
         AuthModule,
         AdminModule,
         RevocationModule,
@@ -65,6 +68,8 @@ export class AppModule {
         // Deny by default, in this order: a valid token with the route's role, then a live session.
         { provide: APP_GUARD, useExisting: JwtAuthGuard },
         { provide: APP_GUARD, useExisting: SessionStateGuard },
+        // Who and from where, for the audit trail (AuthEvents.record).
+        { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
       ],
     };
   }

@@ -2,6 +2,7 @@
 import { authed } from './api.js';
 import { busy, byId, formValues, h, notify } from './dom.js';
 import { describeDevice, describeError, formatAgo, formatDate } from './format.js';
+import { clearSecurityEvents, loadSecurityEvents, setupSecurityEvents } from './security-events.js';
 
 /**
  * @typedef {{ id: string, email: string, role: string, createdAt: string }} Me
@@ -26,6 +27,7 @@ export async function loadAccount() {
   const [answers] = await Promise.all([
     Promise.all(SERVICES.map(([, path]) => authed(path))),
     loadSessions(),
+    loadSecurityEvents(),
   ]);
   const me = answers[0];
   if (me.status !== 200) throw new Error(describeError(me));
@@ -42,6 +44,7 @@ export async function loadAccount() {
 /** Forgets what the view showed, so nothing personal stays on a signed-out page. */
 export function clearAccount() {
   sessions = [];
+  clearSecurityEvents();
   for (const id of ['profile-email', 'profile-role', 'profile-created', 'profile-id']) {
     byId(id).textContent = '';
   }
@@ -128,6 +131,7 @@ function renderSession(session) {
  * @param {{ signOut: () => Promise<void>, signedOutEverywhere: () => void, onError: (error: unknown) => void }} app
  */
 export function setupAccount(app) {
+  setupSecurityEvents(app.onError);
   const guard = (/** @type {() => Promise<void>} */ action) => () => action().catch(app.onError);
   const after = async (/** @type {string} */ message) => {
     await loadSessions();

@@ -4,6 +4,7 @@ import type { Role } from '@hybrid-auth/auth-guard';
 import { DataSource } from 'typeorm';
 import { CLOCK } from '../clock';
 import type { Clock } from '../clock';
+import { AuthEvents } from '../events/auth-events.service';
 import { RevocationOutbox } from '../revocation/revocation-outbox';
 import { SessionsService } from '../sessions/sessions.service';
 import type { AdminUserView } from './update-user.dto';
@@ -23,6 +24,7 @@ export class AdminUsersService {
     private readonly dataSource: DataSource,
     private readonly sessions: SessionsService,
     private readonly outbox: RevocationOutbox,
+    private readonly events: AuthEvents,
   ) {}
 
   /**
@@ -46,6 +48,8 @@ export class AdminUsersService {
           now,
         ]);
         await this.outbox.roleChanged(tx, id, change.role, now);
+        const details = { from: user.role, role: change.role };
+        await this.events.record(tx, { type: 'role_changed', userId: id, details }, now);
         user.role = change.role;
       }
       if (change.disabled === true && !user.disabled_at) {
@@ -57,12 +61,14 @@ export class AdminUsersService {
           [id, now],
         );
         await this.sessions.revokeAllOfUser(tx, id, 'user_disabled', now);
+        await this.events.record(tx, { type: 'user_disabled', userId: id }, now);
         user.disabled_at = now;
       } else if (change.disabled === false && user.disabled_at) {
         await tx.query('UPDATE users SET disabled_at = NULL, updated_at = $2 WHERE id = $1', [
           id,
           now,
         ]);
+        await this.events.record(tx, { type: 'user_enabled', userId: id }, now);
         user.disabled_at = null;
       }
       return {

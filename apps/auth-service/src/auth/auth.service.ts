@@ -9,8 +9,10 @@ import { SessionsService } from '../sessions/sessions.service';
 import type { ClientInfo, SessionUser } from '../sessions/sessions.service';
 import { AccessTokensService } from '../tokens/access-tokens.service';
 import type { IssuedAccessToken, TokenAudience } from '../tokens/access-tokens.service';
+import type { User } from '../users/user.entity';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersService, normalizeEmail } from '../users/users.service';
+import { AuthEvents } from '../events/auth-events.service';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import { parseRefreshToken } from '../sessions/refresh-token';
 import { LoginThrottleService } from './login-throttle.service';
@@ -45,6 +47,7 @@ export class AuthService {
     private readonly throttle: LoginThrottleService,
     private readonly limits: RequestThrottleService,
     private readonly metrics: AuthMetrics,
+    private readonly events: AuthEvents,
   ) {}
 
   /**
@@ -69,11 +72,25 @@ export class AuthService {
     const now = this.clock.now();
     const started =
       found && valid && !found.user.disabledAt
-        ? await this.sessions.create(found.user, client, now)
+        ? await this.startSession(found.user, client, now)
         : undefined;
     if (!found || !started) {
       this.metrics.logins.inc({ outcome: 'invalid_credentials' });
       this.logger.log({ msg: 'login failed', ip: client.ip });
+      // Right after the decision, outside any transaction. Bounded by the throttle above;
+      // the address tried is not kept (it may be a mistyped password).
+      const reason = !found
+        ? 'unknown_email'
+        : !valid
+          ? 'wrong_password'
+          : found.user.disabledAt
+            ? 'disabled'
+            : 'credentials_changed';
+      await this.events.record(
+        this.dataSource.manager,
+        { type: 'login_failed', userId: found?.user.id, details: { reason }, ...client },
+        now,
+      );
       throw invalidCredentials();
     }
     await this.throttle.succeeded(normalized, client.ip);
@@ -83,6 +100,19 @@ export class AuthService {
     const user = { id, email: address, role, emailVerified };
     const access = this.tokens.issue(user, session.id, audience);
     return this.tokenResult(user, session.id, refreshToken, session.expiresAt, now, access);
+  }
+
+  /** The new session and its `login_succeeded` event commit together. */
+  private startSession(user: User, client: ClientInfo & { ip: string }, now: Date) {
+    return this.dataSource.transaction(async (tx) => {
+      const started = await this.sessions.create(user, client, now, tx);
+      if (started) {
+        const { session } = started;
+        const event = { type: 'login_succeeded' as const, userId: user.id, sessionId: session.id };
+        await this.events.record(tx, { ...event, ...client }, now);
+      }
+      return started;
+    });
   }
 
   async refresh(
@@ -167,6 +197,8 @@ export class AuthService {
       const version = await this.users.setPasswordHash(tx, user.userId, hash, now);
       await this.sessions.adoptCredentialVersion(tx, user.sessionId, version);
       await this.sessions.revokeAllOfUser(tx, user.userId, 'password_changed', now, user.sessionId);
+      const event = { userId: user.userId, sessionId: user.sessionId };
+      await this.events.record(tx, { type: 'password_changed', ...event }, now);
     });
   }
 

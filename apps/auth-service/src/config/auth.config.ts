@@ -6,6 +6,8 @@ import { readCookies } from './cookie.config';
 import type { CookieConfig } from './cookie.config';
 import { readEmailConfig } from './email.config';
 import type { EmailConfig } from './email.config';
+import { readEventsConfig } from './events.config';
+import type { EventsConfig } from './events.config';
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 
@@ -52,6 +54,8 @@ export interface AuthConfig {
    */
   revocationsSecret: string | undefined;
   email: EmailConfig;
+  /** The audit trail's retention and its webhooks. */
+  events: EventsConfig;
 }
 
 const PLACEHOLDERS = /^(change-?me|secret|password|test|example|placeholder|x+)$/i;
@@ -145,6 +149,7 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
     redisPrefix: read.string('AUTH_REDIS_PREFIX', DEFAULT_REDIS_PREFIX),
     revocationsSecret,
     email: readEmailConfig(read),
+    events: readEventsConfig(read, production),
   };
   if (!REDIS_PREFIX_PATTERN.test(config.redisPrefix)) {
     read.fail('AUTH_REDIS_PREFIX must be letters, digits, _ . - ending in ":" (e.g. hybrid-auth:)');

@@ -10,6 +10,7 @@ import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
 import { LoginThrottleService } from '../auth/login-throttle.service';
 import { RequestThrottleService } from '../auth/request-throttle.service';
+import { AuthEvents } from '../events/auth-events.service';
 import { MailOutbox } from '../mail/mail-outbox';
 import { mailTemplates } from '../mail/mail-templates';
 import { RevocationOutbox } from '../revocation/revocation-outbox';
@@ -42,6 +43,7 @@ export class AccountEmailService {
     private readonly limits: RequestThrottleService,
     private readonly loginThrottle: LoginThrottleService,
     private readonly forgotPassword: ForgotPassword,
+    private readonly events: AuthEvents,
   ) {}
 
   /**
@@ -59,6 +61,7 @@ export class AccountEmailService {
       const user = await this.users.insertIfNew(tx, address, passwordHash);
       if (user) {
         await this.sendVerification(tx, user.id, address, token, now);
+        await this.events.record(tx, { type: 'user_registered', userId: user.id }, now);
       } else if (!this.config.email.registerRevealsTaken) {
         await this.mail.enqueue(tx, mailTemplates.signUpAttempt(publicUrl, address), now);
       }
@@ -90,6 +93,8 @@ export class AccountEmailService {
         if (!rows[0]) throw invalidEmailToken();
         const reason = spent.purpose === 'verify' ? 'email_verified' : 'email_changed';
         await this.revocations.userChanged(tx, spent.userId, rows[0].role, reason, now);
+        const details = spent.purpose === 'change' ? { email: spent.email } : undefined;
+        await this.events.record(tx, { type: reason, userId: spent.userId, details }, now);
       });
     } catch (error) {
       // The new address was taken by someone else after the link was sent.
@@ -130,6 +135,7 @@ export class AccountEmailService {
       await this.users.setPasswordHash(tx, spent.userId, passwordHash, now);
       await tx.query('UPDATE users SET email_verified = true WHERE id = $1', [spent.userId]);
       await this.sessions.revokeAllOfUser(tx, spent.userId, 'password_reset', now);
+      await this.events.record(tx, { type: 'password_reset', userId: spent.userId }, now);
     });
   }
 

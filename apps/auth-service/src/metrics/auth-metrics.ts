@@ -16,6 +16,9 @@ export class AuthMetrics {
   readonly mailSent: Counter;
   readonly mailFailures: Counter;
   readonly mailBacklog: Gauge;
+  readonly webhookDeliveries: Counter<'outcome'>;
+  readonly webhookBacklog: Gauge;
+  readonly webhookLag: Gauge;
 
   constructor(metrics: MetricsService) {
     this.logins = metrics.counter({
@@ -49,6 +52,19 @@ export class AuthMetrics {
     this.mailBacklog = metrics.gauge({
       name: 'auth_mail_backlog',
       help: 'Mails in the outbox not yet accepted by the SMTP server',
+    });
+    this.webhookDeliveries = metrics.counter({
+      name: 'auth_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by outcome (delivered, failed: retried with backoff, given_up)',
+      labelNames: ['outcome'],
+    });
+    this.webhookBacklog = metrics.gauge({
+      name: 'auth_webhook_backlog',
+      help: 'Webhook deliveries not yet accepted by their endpoint (and not given up)',
+    });
+    this.webhookLag = metrics.gauge({
+      name: 'auth_webhook_lag_seconds',
+      help: 'Age of the oldest webhook delivery not yet accepted by its endpoint (0 when none)',
     });
   }
 }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { RevocationEvent, Role } from '@hybrid-auth/auth-guard';
 import type { EntityManager } from 'typeorm';
 import type { AuthConfig } from '../config/auth.config';
+import { AuthEvents } from '../events/auth-events.service';
+import type { AuthEventType } from '../events/event-types';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import type { RevokeReason } from '../sessions/session.entity';
 
@@ -15,8 +17,17 @@ export const OUTBOX_CHANNEL = 'revocation_events';
  */
 @Injectable()
 export class RevocationOutbox {
-  constructor(private readonly metrics: AuthMetrics) {}
+  constructor(
+    private readonly metrics: AuthMetrics,
+    private readonly events: AuthEvents,
+  ) {}
 
+  /**
+   * Every ended session passes here, whatever ended it: its audit event is written here too,
+   * in the same transaction (one `logout`, `refresh_token_reused` or `session_revoked` per
+   * session, with the reason). The two tables stay apart: revocation events live as long as
+   * an access token and carry only what guards need; audit events are kept for months.
+   */
   async sessionsRevoked(
     tx: EntityManager,
     sessions: { id: string; userId: string }[],
@@ -31,6 +42,17 @@ export class RevocationOutbox {
       [sessions.map((s) => s.id), sessions.map((s) => s.userId), reason, at],
     );
     await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, '']);
+    const type: AuthEventType =
+      reason === 'logout'
+        ? 'logout'
+        : reason === 'reuse_detected'
+          ? 'refresh_token_reused'
+          : 'session_revoked';
+    await this.events.recordMany(
+      tx,
+      sessions.map((s) => ({ type, userId: s.userId, sessionId: s.id, details: { reason } })),
+      at,
+    );
     this.metrics.revocations.inc({ reason }, sessions.length);
   }
 

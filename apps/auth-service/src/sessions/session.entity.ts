@@ -7,7 +7,8 @@ export type RevokeReason =
   | 'reuse_detected'
   | 'password_changed'
   | 'password_reset'
-  | 'user_disabled';
+  | 'user_disabled'
+  | 'admin_revoked';
 
 /**
  * One refresh session (one device). Holds only a hash of its current refresh token.

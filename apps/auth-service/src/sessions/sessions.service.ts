@@ -51,10 +51,11 @@ export class SessionsService {
     user: { id: string; credentialVersion: number },
     client: ClientInfo,
     now: Date,
+    tx: Pick<EntityManager, 'query'> = this.dataSource,
   ): Promise<{ session: Session; refreshToken: string } | undefined> {
     const secret = randomSecret();
     const expiresAt = new Date(now.getTime() + this.config.refreshTokenTtl * 1000);
-    const rows: Session[] = await this.dataSource.query(
+    const rows: Session[] = await tx.query(
       `WITH unchanged AS (
          SELECT id FROM users WHERE id = $1 AND credential_version = $7 AND disabled_at IS NULL
          FOR SHARE)

@@ -1,0 +1,36 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@hybrid-auth/auth-guard';
+import { ApiAuthenticated, ApiErrors } from '@hybrid-auth/platform';
+import type { Page } from '../events/cursor';
+import { EventQuery } from '../events/event-query';
+import type { AuthEventView } from '../events/event-types';
+import { AdminEventsQueryDto, EventPageDto, pageSize } from '../events/events.dto';
+import { SelfAudienceGuard } from './self-audience.guard';
+
+/** The audit trail, for admins (see SelfAudienceGuard for the token it needs). */
+@ApiTags('admin')
+@ApiAuthenticated()
+@Roles('admin')
+@UseGuards(SelfAudienceGuard)
+@Controller('auth/admin/events')
+export class AdminEventsController {
+  constructor(private readonly events: EventQuery) {}
+
+  @Get()
+  @ApiOperation({
+    description:
+      'Role admin, with an access token for auth-service alone. Security events, newest ' +
+      'first, optionally of one user and of one type.',
+  })
+  @ApiOkResponse({ type: EventPageDto })
+  @ApiErrors({ 400: ['validation_failed'], 403: ['forbidden'] })
+  list(@Query() query: AdminEventsQueryDto): Promise<Page<AuthEventView>> {
+    return this.events.list({
+      userId: query.userId,
+      type: query.type,
+      cursor: query.cursor,
+      limit: pageSize(query.limit),
+    });
+  }
+}
