@@ -50,6 +50,19 @@ describe('Kubernetes manifests (deploy/k8s, example overlay)', () => {
     expect(result.output).toContain(`${objects.length} valid, 0 invalid`);
   });
 
+  it('uses only API versions current clusters serve (the bundled schemas keep removed ones)', () => {
+    const current = [
+      'v1',
+      'apps/v1',
+      'batch/v1',
+      'policy/v1',
+      'autoscaling/v2',
+      'networking.k8s.io/v1',
+    ];
+    for (const o of objects)
+      expect([o.kind, current.includes(o.apiVersion)]).toEqual([o.kind, true]);
+  });
+
   it('rejects an invalid object (the validator is not a no-op)', () => {
     const file = path.join(work.root, 'broken.yaml');
     writeFileSync(file, rendered.replace('containerPort: 3000', 'containerPort: three-thousand'));
