@@ -37,6 +37,33 @@ export function prepareOverlay(): { root: string; overlay: string; remove(): voi
   return { root, overlay, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
+export interface RenderedOverlay {
+  root: string;
+  rendered: string;
+  objects: K8sObject[];
+  remove(): void;
+}
+
+/** The example overlay prepared, rendered and parsed (one per suite). */
+export function renderExample(): RenderedOverlay {
+  const work = prepareOverlay();
+  try {
+    const rendered = render(work.overlay);
+    return { root: work.root, rendered, objects: parse(rendered), remove: work.remove };
+  } catch (error) {
+    work.remove();
+    throw error;
+  }
+}
+
+/** The one object of `kind` named `name` (a generated name: its prefix before the hash). */
+export function find(objects: K8sObject[], kind: string, name: string): K8sObject {
+  const generated = new RegExp(`^${name.replace(/[.]/g, '\\.')}(-[a-z0-9]{10})?$`);
+  const found = objects.filter((o) => o.kind === kind && generated.test(o.metadata.name));
+  if (found.length !== 1) throw new Error(`${found.length} ${kind} objects named ${name}`);
+  return found[0];
+}
+
 /** `kustomize build` with the pinned kustomize devDependency (no download: --no). */
 export function render(dir: string): string {
   return execFileSync(
