@@ -9,6 +9,8 @@ import { TEST_SERVER_URL } from '@hybrid-auth/database/testing';
 import { MIGRATIONS } from '../src/migrations';
 
 const run = promisify(execFile);
+// Each test starts Node processes that connect to PostgreSQL: bounded, but not by 5 s.
+jest.setTimeout(60_000);
 const CLI = path.join(__dirname, '..', 'dist', 'cli', 'migrate.js');
 
 /** The one-off migration command the Kubernetes Job runs (deploy/k8s/base/migrate-jobs.yaml). */
