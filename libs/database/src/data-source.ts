@@ -69,25 +69,27 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
  * limits (a migration may rewrite a big table), while holding an advisory lock, so replicas
  * starting together migrate once, one after the other.
  */
-export async function migrateDatabase(options: DatabaseOptions): Promise<void> {
+export async function migrateDatabase(options: DatabaseOptions): Promise<string[]> {
   // Two connections: one holds the lock while the other runs the migrations.
   const dataSource = new DataSource(
     dataSourceOptions({ ...options, poolSize: 2, statementTimeoutMs: 0, queryTimeoutMs: 0 }),
   );
   await dataSource.initialize();
   try {
-    await migrate(dataSource);
+    return await migrate(dataSource);
   } finally {
     await dataSource.destroy();
   }
 }
 
-export async function migrate(dataSource: DataSource): Promise<void> {
+/** Applies pending migrations under the advisory lock; returns the names of those applied. */
+export async function migrate(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await dataSource.runMigrations({ transaction: 'each' });
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();

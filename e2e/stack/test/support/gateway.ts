@@ -37,7 +37,8 @@ export class Gateway {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(upstreams: Upstreams): Promise<Gateway> {
+  /** `httpConf`: more configuration for the http block, as the Kubernetes gateway adds. */
+  static async start(upstreams: Upstreams, httpConf: string[] = []): Promise<Gateway> {
     const nginx = findNginx();
     const port = await freePort();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'stack-gateway-'));
@@ -51,6 +52,7 @@ export class Gateway {
     const missing = /\$\{[A-Z_]+\}/.exec(site);
     if (missing) throw new Error(`${missing[0]} in ${GATEWAY_TEMPLATE} was not given a value`);
     writeFileSync(path.join(dir, 'gateway.conf'), site);
+    httpConf.forEach((conf, i) => writeFileSync(path.join(dir, `extra-${i}.conf`), conf));
     const temp = (name: string) => `${name}_temp_path ${path.join(dir, name)};`;
     writeFileSync(
       path.join(dir, 'nginx.conf'),
@@ -64,6 +66,7 @@ export class Gateway {
         '  access_log off;',
         ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `  ${temp(name)}`),
         `  include ${path.join(dir, 'gateway.conf')};`,
+        ...httpConf.map((_, i) => `  include ${path.join(dir, `extra-${i}.conf`)};`),
         '}',
         '',
       ].join('\n'),
