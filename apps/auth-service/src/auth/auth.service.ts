@@ -78,11 +78,12 @@ export class AuthService {
     }
     await this.throttle.succeeded(normalized, client.ip);
     this.metrics.logins.inc({ outcome: 'ok' });
-    const { session, refreshToken } = started;
+    const { session, refreshToken, mfaEnrolled } = started;
     const { id, email: address, role, emailVerified } = found.user;
     const user = { id, email: address, role, emailVerified };
-    const access = this.tokens.issue(user, session.id, audience);
-    return this.tokenResult(user, session.id, refreshToken, session.expiresAt, now, access);
+    const strength = { aal: 'aal1', amr: ['pwd'], authTime: now, mfaEnrolled } as const;
+    const access = this.tokens.issue(user, session.id, strength, audience);
+    return tokenResult(user, session.id, refreshToken, session.expiresAt, now, access);
   }
 
   async refresh(
@@ -108,7 +109,7 @@ export class AuthService {
           'This refresh token was already used; the session has been ended for safety',
         );
       default:
-        return this.tokenResult(
+        return tokenResult(
           outcome.user,
           outcome.session.id,
           outcome.refreshToken,
@@ -117,7 +118,7 @@ export class AuthService {
           // Rotation (and its grace replay) is unchanged; only the access token's audience differs.
           audience === 'services'
             ? outcome.access
-            : this.tokens.issue(outcome.user, outcome.session.id, audience),
+            : this.tokens.issue(outcome.user, outcome.session.id, outcome.strength, audience),
         );
     }
   }
@@ -169,24 +170,25 @@ export class AuthService {
       await this.sessions.revokeAllOfUser(tx, user.userId, 'password_changed', now, user.sessionId);
     });
   }
+}
 
-  private tokenResult(
-    user: SessionUser,
-    sessionId: string,
-    refreshToken: string,
-    expiresAt: Date,
-    now: Date,
-    access: IssuedAccessToken = this.tokens.issue(user, sessionId),
-  ): TokenResult {
-    const { accessToken, expiresIn } = access;
-    return {
-      tokenType: 'Bearer',
-      accessToken,
-      expiresIn,
-      refreshToken,
-      refreshExpiresIn: Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)),
-      sessionId,
-      user: { id: user.id, email: user.email, role: user.role, emailVerified: user.emailVerified },
-    };
-  }
+/** The token response of login, refresh, and the MFA routes that lift a session. */
+export function tokenResult(
+  user: SessionUser,
+  sessionId: string,
+  refreshToken: string,
+  expiresAt: Date,
+  now: Date,
+  access: IssuedAccessToken,
+): TokenResult {
+  const { accessToken, expiresIn } = access;
+  return {
+    tokenType: 'Bearer',
+    accessToken,
+    expiresIn,
+    refreshToken,
+    refreshExpiresIn: Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)),
+    sessionId,
+    user: { id: user.id, email: user.email, role: user.role, emailVerified: user.emailVerified },
+  };
 }

@@ -55,7 +55,9 @@ export class Mfa1765300000000 implements MigrationInterface {
         user_id uuid REFERENCES users (id) ON DELETE CASCADE,
         expires_at timestamptz NOT NULL
       )`);
-    await db.query('CREATE INDEX webauthn_challenges_expiry_idx ON webauthn_challenges (expires_at)');
+    await db.query(
+      'CREATE INDEX webauthn_challenges_expiry_idx ON webauthn_challenges (expires_at)',
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {

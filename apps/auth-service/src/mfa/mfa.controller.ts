@@ -1,0 +1,93 @@
+import { Body, Controller, Delete, Header, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, RequireAal2, extractToken } from '@hybrid-auth/auth-guard';
+import type { AuthUser } from '@hybrid-auth/auth-guard';
+import { ApiAuthenticated, ApiErrors } from '@hybrid-auth/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthCookies } from '../auth/auth-cookies';
+import type { TokenResult } from '../auth/auth.service';
+import { TokenResponseDto } from '../auth/dto/responses.dto';
+import { AUTH_CONFIG } from '../config/auth.config';
+import type { AuthConfig } from '../config/auth.config';
+import { MfaVerifyDto, TotpCodeDto, TotpConfirmedDto, TotpEnrollmentDto } from './mfa.dto';
+import { MfaService } from './mfa.service';
+
+const CODE_ERRORS: Parameters<typeof ApiErrors>[0] = {
+  400: ['validation_failed'],
+  401: ['invalid_credentials', 'insufficient_user_authentication'],
+  429: ['rate_limited'],
+};
+
+/**
+ * TOTP and step-up. Changing factors needs aal2 once the user has one (`whenEnrolled`):
+ * otherwise a stolen password would be enough to swap the second factor.
+ */
+@ApiTags('mfa')
+@ApiAuthenticated()
+@Controller('auth/mfa')
+export class MfaController {
+  constructor(
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly mfa: MfaService,
+    private readonly cookies: AuthCookies,
+  ) {}
+
+  @Post('totp/enroll')
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  @RequireAal2({ whenEnrolled: true })
+  @ApiOkResponse({ type: TotpEnrollmentDto })
+  @ApiErrors({ 400: ['validation_failed'], 401: ['insufficient_user_authentication'] })
+  enroll(@CurrentUser() user: AuthUser): Promise<TotpEnrollmentDto> {
+    return this.mfa.enroll(user);
+  }
+
+  @Post('totp/confirm')
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  @RequireAal2({ whenEnrolled: true })
+  @ApiOkResponse({ type: TotpConfirmedDto })
+  @ApiErrors({ ...CODE_ERRORS, 404: ['not_found'] })
+  async confirm(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: TotpCodeDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { recoveryCodes, ...tokens } = await this.mfa.confirm(user, dto.code, request.ip);
+    return { ...this.respond(tokens, request, reply), recoveryCodes };
+  }
+
+  @Delete('totp')
+  @HttpCode(204)
+  @RequireAal2()
+  @ApiNoContentResponse({ description: 'TOTP and its recovery codes are gone.' })
+  @ApiErrors({ 401: ['insufficient_user_authentication'], 404: ['not_found'] })
+  async remove(@CurrentUser() user: AuthUser): Promise<void> {
+    await this.mfa.remove(user);
+  }
+
+  @Post('verify')
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiErrors(CODE_ERRORS)
+  async verify(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: MfaVerifyDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.mfa.verify(user, dto, request.ip);
+    return this.respond(result, request, reply);
+  }
+
+  /** Cookie mode when asked for, or when the access token itself came in a cookie. */
+  private respond(result: TokenResult, request: FastifyRequest, reply: FastifyReply) {
+    const fromCookie = extractToken(request, this.config.cookies.accessName)?.source === 'cookie';
+    if (request.headers['x-auth-mode'] !== 'cookie' && !fromCookie) return result;
+    this.cookies.set(reply, result);
+    const { accessToken: _a, refreshToken: _r, ...rest } = result;
+    return rest;
+  }
+}
