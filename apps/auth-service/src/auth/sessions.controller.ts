@@ -20,6 +20,7 @@ function parseSessionId(): ParseUUIDPipe {
 }
 
 @ApiTags('sessions')
+@ApiErrors({ 401: ['insufficient_user_authentication'] })
 @ApiAuthenticated()
 // Once the user has a second factor, a stolen password alone must not list or end sessions.
 @RequireAal2({ whenEnrolled: true })

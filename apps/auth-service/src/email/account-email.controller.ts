@@ -60,7 +60,11 @@ export class AccountEmailController {
   @HttpCode(202)
   @ApiAuthenticated()
   @ApiAcceptedResponse({ description: 'A link to the new address, a notice to the old one.' })
-  @ApiErrors({ 400: ['validation_failed'], 401: ['invalid_credentials'], 429: ['rate_limited'] })
+  @ApiErrors({
+    400: ['validation_failed'],
+    401: ['invalid_credentials', 'insufficient_user_authentication'],
+    429: ['rate_limited'],
+  })
   async change(
     @CurrentUser() user: AuthUser,
     @Body() dto: ChangeEmailDto,

@@ -23,7 +23,6 @@ const CODE_ERRORS: Parameters<typeof ApiErrors>[0] = {
  * otherwise a stolen password would be enough to swap the second factor.
  */
 @ApiTags('mfa')
-@ApiAuthenticated()
 @Controller('auth/mfa')
 export class MfaController {
   constructor(
@@ -33,6 +32,7 @@ export class MfaController {
   ) {}
 
   @Post('totp/enroll')
+  @ApiAuthenticated()
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @RequireAal2({ whenEnrolled: true })
@@ -43,6 +43,7 @@ export class MfaController {
   }
 
   @Post('totp/confirm')
+  @ApiAuthenticated()
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @RequireAal2({ whenEnrolled: true })
@@ -59,6 +60,7 @@ export class MfaController {
   }
 
   @Delete('totp')
+  @ApiAuthenticated()
   @HttpCode(204)
   @RequireAal2()
   @ApiNoContentResponse({ description: 'TOTP and its recovery codes are gone.' })
@@ -68,6 +70,7 @@ export class MfaController {
   }
 
   @Post('verify')
+  @ApiAuthenticated()
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @ApiOkResponse({ type: TokenResponseDto })

@@ -7,6 +7,7 @@ import { SummaryDto } from './dto/summary.dto';
 import { SummaryService } from './summary.service';
 
 @ApiTags('billing')
+@ApiErrors({ 401: ['insufficient_user_authentication'] })
 @ApiAuthenticated()
 // Money: a user who has a second factor must have used it (docs/mfa.md, "Billing policy").
 @RequireAal2({ whenEnrolled: true })
@@ -23,7 +24,6 @@ export class SummaryController {
       'with its code. Users with a second factor (`mfa_enrolled`) need an `aal2` token: 401 ' +
       '`insufficient_user_authentication` otherwise.',
   })
-  @ApiErrors({ 401: ['insufficient_user_authentication'] })
   @ApiHeader({ name: 'X-Request-Id', required: false, description: 'Passed on to orders-service' })
   @ApiOkResponse({ type: SummaryDto })
   summary(
