@@ -27,6 +27,9 @@ describe('TOTP: enrol, confirm, verify, remove (docs/api.md "Multi-factor sign-i
     expect(url.searchParams.get('algorithm')).toBe('SHA1');
     expect(url.searchParams.get('digits')).toBe('6');
     expect(url.searchParams.get('period')).toBe('30');
+    expect(res.body.qrCode).toMatch(/^data:image\/svg\+xml;base64,/);
+    const svg = Buffer.from(res.body.qrCode.split(',')[1], 'base64').toString('utf8');
+    expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     const [row] = await t.dataSource.query('SELECT secret FROM mfa_totp WHERE user_id = $1', [
       session.user.id,
     ]);
@@ -57,6 +60,8 @@ describe('TOTP: enrol, confirm, verify, remove (docs/api.md "Multi-factor sign-i
       .send({ code: codeNow(t, enroll.body.secret) })
       .expect(200);
     expect(res.body.recoveryCodes).toHaveLength(10);
+    const status = await t.http().get('/auth/mfa').set(bearer(res.body.accessToken)).expect(200);
+    expect(status.body).toEqual({ totpEnrolled: true, recoveryCodesLeft: 10, passkeys: 0 });
     expect(new Set(res.body.recoveryCodes).size).toBe(10);
     expect(res.body.sessionId).toBe(session.sessionId);
     expect(claimsOf(res.body.accessToken)).toMatchObject({

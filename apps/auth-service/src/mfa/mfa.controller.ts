@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Header, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, RequireAal2, extractToken } from '@hybrid-auth/auth-guard';
 import type { AuthUser } from '@hybrid-auth/auth-guard';
@@ -9,7 +20,13 @@ import type { TokenResult } from '../auth/auth.service';
 import { TokenResponseDto } from '../auth/dto/responses.dto';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
-import { MfaVerifyDto, TotpCodeDto, TotpConfirmedDto, TotpEnrollmentDto } from './mfa.dto';
+import {
+  MfaStatusDto,
+  MfaVerifyDto,
+  TotpCodeDto,
+  TotpConfirmedDto,
+  TotpEnrollmentDto,
+} from './mfa.dto';
 import { MfaService } from './mfa.service';
 
 const CODE_ERRORS: Parameters<typeof ApiErrors>[0] = {
@@ -30,6 +47,13 @@ export class MfaController {
     private readonly mfa: MfaService,
     private readonly cookies: AuthCookies,
   ) {}
+
+  @Get()
+  @ApiAuthenticated()
+  @ApiOkResponse({ type: MfaStatusDto })
+  status(@CurrentUser() user: AuthUser): Promise<MfaStatusDto> {
+    return this.mfa.status(user.userId);
+  }
 
   @Post('totp/enroll')
   @ApiAuthenticated()

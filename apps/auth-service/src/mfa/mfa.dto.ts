@@ -29,6 +29,14 @@ export class TotpEnrollmentDto {
   secret!: string;
   @ApiProperty({ example: 'otpauth://totp/hybrid-auth:ada%40example.com?secret=…' })
   otpauthUrl!: string;
+  @ApiProperty({ description: 'The otpauth URL as a QR code: an SVG data URL for an <img>' })
+  qrCode!: string;
+}
+
+export class MfaStatusDto {
+  @ApiProperty() totpEnrolled!: boolean;
+  @ApiProperty() recoveryCodesLeft!: number;
+  @ApiProperty({ description: 'How many passkeys the user has' }) passkeys!: number;
 }
 
 export class TotpConfirmedDto extends TokenResponseDto {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthMethod, AuthUser } from '@hybrid-auth/auth-guard';
 import { ApiError, notFound } from '@hybrid-auth/platform';
+import { renderSVG } from 'uqr';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { tokenResult } from '../auth/auth.service';
@@ -12,6 +13,7 @@ import { RevocationOutbox } from '../revocation/revocation-outbox';
 import { SessionStepUpService } from '../sessions/session-step-up.service';
 import { AccessTokensService } from '../tokens/access-tokens.service';
 import { UsersService } from '../users/users.service';
+import { enrolledSql } from './enrolled';
 import { RecoveryCodeStore } from './recovery-code-store';
 import { newRecoveryCodes } from './recovery-codes';
 import { matchStep, newTotpSecret, otpauthUrl } from './totp';
@@ -43,7 +45,24 @@ export class MfaService {
     private readonly throttle: LoginThrottleService,
   ) {}
 
-  async enroll(user: AuthUser): Promise<{ secret: string; otpauthUrl: string }> {
+  /** What the account page shows: is TOTP on, how many recovery codes are left, passkeys. */
+  async status(userId: string) {
+    const rows: { totp: boolean; recovery: number; passkeys: number }[] =
+      await this.dataSource.query(
+        `SELECT ${enrolledSql('$1::uuid')} AS totp,
+                (SELECT count(*)::int FROM mfa_recovery_codes WHERE user_id = $1 AND used_at IS NULL) AS recovery,
+                (SELECT count(*)::int FROM passkeys WHERE user_id = $1) AS passkeys`,
+        [userId],
+      );
+    const { totp, recovery, passkeys } = rows[0];
+    return { totpEnrolled: totp, recoveryCodesLeft: recovery, passkeys };
+  }
+
+  /**
+   * A new seed, its otpauth URL, and the URL as a QR code (an SVG data URL drawn here by
+   * `uqr`, so the page needs no QR library and the seed goes to no third party).
+   */
+  async enroll(user: AuthUser): Promise<{ secret: string; otpauthUrl: string; qrCode: string }> {
     const found = await this.users.findById(user.userId);
     if (!found) throw notFound('User');
     const secret = newTotpSecret();
@@ -52,7 +71,13 @@ export class MfaService {
         details: [{ field: 'totp', problems: ['already enrolled'] }],
       });
     }
-    return { secret, otpauthUrl: otpauthUrl(secret, TOTP_ISSUER, found.email) };
+    const url = otpauthUrl(secret, TOTP_ISSUER, found.email);
+    const svg = renderSVG(url, { border: 2 });
+    return {
+      secret,
+      otpauthUrl: url,
+      qrCode: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
+    };
   }
 
   /** The first right code confirms the enrolment, hands out recovery codes, lifts the session. */
