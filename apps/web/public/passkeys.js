@@ -51,7 +51,7 @@ async function addPasskey() {
   } catch (error) {
     return notify(promptFailed(error), 'warning');
   }
-  const name = `Passkey added ${new Date().toLocaleDateString()}`;
+  const name = `Passkey of ${new Date().toLocaleDateString()}`;
   const res = await authed('/auth/passkeys/register', {
     body: { response: credential.toJSON(), name },
   });
