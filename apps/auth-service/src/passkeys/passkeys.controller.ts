@@ -28,13 +28,15 @@ import {
 } from './passkeys.dto';
 import { PasskeysService } from './passkeys.service';
 
-const parseId = () =>
-  new ParseUUIDPipe({
+/** A malformed id is a validation failure like any other: 400 with a `details` entry. */
+function parseId(): ParseUUIDPipe {
+  return new ParseUUIDPipe({
     exceptionFactory: () =>
       new ApiError(400, 'validation_failed', 'Request validation failed', {
         details: [{ field: 'id', problems: ['id must be a UUID'] }],
       }),
   });
+}
 
 @ApiTags('passkeys')
 @Controller('auth/passkeys')
