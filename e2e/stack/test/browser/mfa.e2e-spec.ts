@@ -3,6 +3,7 @@ import { PASSWORD, uniqueEmail } from '../support/client';
 import { freePort } from '../support/service-process';
 import { Stack } from '../support/stack';
 import { AccountPage } from './support/account-page';
+import { accessibilityViolations } from './support/axe';
 import { totpCode } from './support/authenticator-app';
 import { launchChromium, newDevice, screenshot } from './support/chromium';
 import { WebGateway } from './support/web-gateway';
@@ -76,6 +77,7 @@ describe('multi-factor sign-in on the account page, in Chromium', () => {
     const recoveryCodes = await page.page.locator('#mfa-recovery-codes code').allTextContents();
     expect(recoveryCodes).toHaveLength(10);
     await screenshot(page.page, 'mfa-01-recovery-codes');
+    expect(await accessibilityViolations(page.page)).toEqual([]);
     await button('I have saved these codes').click();
     expect(await codes.count()).toBe(0);
     expect(await page.page.locator('#mfa-status').textContent()).toMatch(/^On/);
@@ -85,6 +87,7 @@ describe('multi-factor sign-in on the account page, in Chromium', () => {
     await signOut();
     await passwordSignIn(email);
     await screenshot(page.page, 'mfa-02-step-up');
+    expect(await accessibilityViolations(page.page)).toEqual([]);
     await page.field('Code').fill('000000' === totpCode(secret, Date.now()) ? '111111' : '000000');
     await button('Verify').click();
     await page.page.getByText('That code is not right').waitFor();
