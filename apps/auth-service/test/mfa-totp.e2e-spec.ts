@@ -164,6 +164,24 @@ describe('TOTP: enrol, confirm, verify, remove (docs/api.md "Multi-factor sign-i
     expect(answers.map((r) => r.status).sort()).toEqual([200, 401, 401, 401]);
   });
 
+  it('refuses a code replayed on another replica of auth-service', async () => {
+    const other = await startAuthApp({}, { db: t.db, clock: t.clock });
+    try {
+      const { login: first, secret } = await enrolledUser(t);
+      t.clock.advance(30);
+      const a = (await login(t, first.user.email).expect(200)).body;
+      const b = (await login(other, first.user.email).expect(200)).body;
+      const code = codeNow(t, secret);
+      const [here, there] = await Promise.all([
+        verify(a.accessToken, { code }),
+        other.http().post('/auth/mfa/verify').set(bearer(b.accessToken)).send({ code }),
+      ]);
+      expect([here.status, there.status].sort()).toEqual([200, 401]);
+    } finally {
+      await other.close({ keepDatabase: true });
+    }
+  });
+
   it('accepts a recovery code once, with amr recovery', async () => {
     const { login: first, confirmed } = await enrolledUser(t);
     const a = (await login(t, first.user.email).expect(200)).body;
@@ -181,6 +199,8 @@ describe('TOTP: enrol, confirm, verify, remove (docs/api.md "Multi-factor sign-i
     const session = await signUpAndLogin(t);
     expectError(await verify(session.accessToken, { code: '123456' }), 401, 'invalid_credentials');
     expectError(await verify(session.accessToken, {}), 400, 'validation_failed');
+    const both = { code: '123456', recoveryCode: 'aaaaa-bbbbb-ccccc-ddddd' };
+    expectError(await verify(session.accessToken, both), 400, 'validation_failed');
   });
 
   it('removes TOTP with an aal2 token: later sign-ins are not enrolled', async () => {

@@ -13,7 +13,7 @@ import {
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, RequireAal2, extractToken } from '@hybrid-auth/auth-guard';
 import type { AuthUser } from '@hybrid-auth/auth-guard';
-import { ApiAuthenticated, ApiErrors } from '@hybrid-auth/platform';
+import { ApiAuthenticated, ApiError, ApiErrors } from '@hybrid-auth/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthCookies } from '../auth/auth-cookies';
 import type { TokenResult } from '../auth/auth.service';
@@ -105,6 +105,11 @@ export class MfaController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    if ((dto.code === undefined) === (dto.recoveryCode === undefined)) {
+      throw new ApiError(400, 'validation_failed', 'Send either code or recoveryCode', {
+        details: [{ field: 'code', problems: ['exactly one of code and recoveryCode'] }],
+      });
+    }
     const result = await this.mfa.verify(user, dto, request.ip);
     return this.respond(result, request, reply);
   }
