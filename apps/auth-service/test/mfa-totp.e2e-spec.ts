@@ -195,6 +195,45 @@ describe('TOTP: enrol, confirm, verify, remove (docs/api.md "Multi-factor sign-i
     expectError(await verify(b.accessToken, { recoveryCode }), 401, 'invalid_credentials');
   });
 
+  it('answers 400 to a second enrolment and 404 to a confirmation with nothing pending; removal needs aal2', async () => {
+    const { confirmed } = await enrolledUser(t);
+    const enrolAgain = await t
+      .http()
+      .post('/auth/mfa/totp/enroll')
+      .set(bearer(confirmed.accessToken));
+    expectError(enrolAgain, 400, 'validation_failed');
+    const fresh = await signUpAndLogin(t);
+    expectError(
+      await t
+        .http()
+        .post('/auth/mfa/totp/confirm')
+        .set(bearer(fresh.accessToken))
+        .send({ code: '123456' }),
+      404,
+      'not_found',
+    );
+    expectError(
+      await t.http().post('/auth/mfa/totp/confirm').set(bearer(fresh.accessToken)).send({}),
+      400,
+      'validation_failed',
+    );
+    // Removing needs aal2 whatever the enrolment: a fresh password-only token cannot.
+    expectError(
+      await t.http().delete('/auth/mfa/totp').set(bearer(fresh.accessToken)),
+      401,
+      'insufficient_user_authentication',
+    );
+    await t.http().delete('/auth/mfa/totp').set(bearer(confirmed.accessToken)).expect(204);
+    expectError(
+      await t
+        .http()
+        .delete('/auth/mfa/totp')
+        .set(bearer((await login(t, confirmed.user.email).expect(200)).body.accessToken)),
+      401,
+      'insufficient_user_authentication',
+    );
+  });
+
   it('refuses a code from a user without TOTP', async () => {
     const session = await signUpAndLogin(t);
     expectError(await verify(session.accessToken, { code: '123456' }), 401, 'invalid_credentials');

@@ -65,6 +65,12 @@ describe('passkeys (docs/api.md "Multi-factor sign-in")', () => {
       .send({ refreshToken: res.body.refreshToken })
       .expect(200);
     expect(claimsOf(refreshed.body.accessToken)).toMatchObject({ aal: 'aal2', amr: ['webauthn'] });
+    // aal2 without TOTP: there is nothing to remove.
+    expectError(
+      await t.http().delete('/auth/mfa/totp').set(bearer(res.body.accessToken)),
+      404,
+      'not_found',
+    );
   });
 
   it('refuses the same answer twice: the challenge is spent', async () => {
@@ -135,6 +141,16 @@ describe('passkeys (docs/api.md "Multi-factor sign-in")', () => {
       await t.http().delete(`/auth/passkeys/${passkey.id}`).set(bearer(session.accessToken)),
       404,
       'not_found',
+    );
+    expectError(
+      await t.http().delete('/auth/passkeys/not-an-id').set(bearer(session.accessToken)),
+      400,
+      'validation_failed',
+    );
+    expectError(
+      await t.http().post('/auth/passkeys/login').send({ response: 'nope' }),
+      400,
+      'validation_failed',
     );
   });
 
