@@ -1,25 +1,12 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Header,
-  HttpCode,
-  Inject,
-  Post,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, RequireAal2, extractToken } from '@hybrid-auth/auth-guard';
+import { CurrentUser, RequireAal2 } from '@hybrid-auth/auth-guard';
 import type { AuthUser } from '@hybrid-auth/auth-guard';
 import { ApiAuthenticated, ApiError, ApiErrors } from '@hybrid-auth/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthCookies } from '../auth/auth-cookies';
 import type { TokenResult } from '../auth/auth.service';
 import { TokenResponseDto } from '../auth/dto/responses.dto';
-import { AUTH_CONFIG } from '../config/auth.config';
-import type { AuthConfig } from '../config/auth.config';
 import {
   MfaStatusDto,
   MfaVerifyDto,
@@ -43,7 +30,6 @@ const CODE_ERRORS: Parameters<typeof ApiErrors>[0] = {
 @Controller('auth/mfa')
 export class MfaController {
   constructor(
-    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly mfa: MfaService,
     private readonly cookies: AuthCookies,
   ) {}
@@ -114,9 +100,13 @@ export class MfaController {
     return this.respond(result, request, reply);
   }
 
-  /** Cookie mode when asked for, or when the access token itself came in a cookie. */
+  /**
+   * Cookie mode when asked for, or when the access token itself came in a cookie: the guard
+   * reads the Authorization header first, so a request it admitted without one was
+   * authenticated by the cookie, and its new tokens must stay out of page scripts' reach.
+   */
   private respond(result: TokenResult, request: FastifyRequest, reply: FastifyReply) {
-    const fromCookie = extractToken(request, this.config.cookies.accessName)?.source === 'cookie';
+    const fromCookie = request.headers.authorization === undefined;
     if (request.headers['x-auth-mode'] !== 'cookie' && !fromCookie) return result;
     this.cookies.set(reply, result);
     const { accessToken: _a, refreshToken: _r, ...rest } = result;
