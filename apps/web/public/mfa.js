@@ -115,8 +115,8 @@ async function confirm(code) {
   if (res.status !== 200) return describe(res);
   byId('mfa-enrol').hidden = true;
   showRecoveryCodes(res.body.recoveryCodes);
-  notify('Two-step verification is on.', 'success');
   await loadMfa();
+  notify('Two-step verification is on.', 'success');
   return '';
 }
 
@@ -150,8 +150,8 @@ function showRecoveryCodes(recoveryCodes) {
 async function removeTotp() {
   const res = await authed('/auth/mfa/totp', { method: 'DELETE' });
   if (res.status !== 204) return notify(describe(res), 'error');
-  notify('Two-step verification is off.', 'success');
   await loadMfa();
+  notify('Two-step verification is off.', 'success');
 }
 
 /** Fills the card from GET /auth/mfa. */

@@ -56,8 +56,8 @@ async function addPasskey() {
     body: { response: credential.toJSON(), name },
   });
   if (res.status !== 201) return notify(describeError(res), 'error');
-  notify('Passkey added. You can now sign in with it.', 'success');
   await loadPasskeys();
+  notify('Passkey added. You can now sign in with it.', 'success');
 }
 
 /** Fills the passkeys card from GET /auth/passkeys. */
@@ -75,8 +75,8 @@ export async function loadPasskeys() {
       button(`Remove ${passkey.name}`, { class: 'link-button' }, async () => {
         const gone = await authed(`/auth/passkeys/${passkey.id}`, { method: 'DELETE' });
         if (gone.status !== 204) return notify(describeError(gone), 'error');
-        notify('Passkey removed.', 'success');
         await loadPasskeys();
+        notify('Passkey removed.', 'success');
       }),
     ),
   );

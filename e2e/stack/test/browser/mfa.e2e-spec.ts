@@ -80,7 +80,7 @@ describe('multi-factor sign-in on the account page, in Chromium', () => {
     expect(await accessibilityViolations(page.page)).toEqual([]);
     await button('I have saved these codes').click();
     expect(await codes.count()).toBe(0);
-    expect(await page.page.locator('#mfa-status').textContent()).toMatch(/^On/);
+    await page.page.locator('#mfa-status', { hasText: /^On:/ }).waitFor();
     expect(await accessClaims(context)).toMatchObject({ aal: 'aal2', amr: ['pwd', 'otp'] });
 
     // Next sign-in: the password, then a code (the next time step's: this one was spent).
