@@ -41,7 +41,7 @@ describe('access tokens', () => {
     expect(signingInput(session.accessToken)).toBe(signingInput(expected));
   });
 
-  it('carry iss, aud (every audience and auth-service), sub, sid, role, email_verified, iat, exp and jti', async () => {
+  it('carry iss, aud (every audience and auth-service), sub, sid, role, email_verified, aal, amr, auth_time, mfa_enrolled, iat, exp and jti', async () => {
     const session = await signUpAndLogin(t);
     const { payload } = decodeJwt(session.accessToken);
     expect(payload).toEqual({
@@ -51,6 +51,10 @@ describe('access tokens', () => {
       sid: session.sessionId,
       role: 'user',
       email_verified: false,
+      aal: 'aal1',
+      amr: ['pwd'],
+      auth_time: payload.iat,
+      mfa_enrolled: false,
       iat: expect.any(Number),
       exp: expect.any(Number),
       jti: expect.stringMatching(UUID),

@@ -4,6 +4,8 @@ import { SessionEnded, send, watchSession } from './api.js';
 import { clearAccount, loadAccount, setupAccount } from './account.js';
 import { busy, byId, formValues, notify } from './dom.js';
 import { ENDED_MESSAGES, describeError } from './format.js';
+import { clearMfa, loadMfa, setupMfa, stepUpIfNeeded } from './mfa.js';
+import { clearPasskeys, loadPasskeys, passkeysShown, setupPasskeys } from './passkeys.js';
 
 /** @typedef {'loading' | 'sign-in' | 'sign-up' | 'account'} View */
 
@@ -43,7 +45,9 @@ const signedOutView = () => (location.hash === '#/sign-up' ? 'sign-up' : 'sign-i
 
 /** @param {{ focus?: boolean }} [options] */
 async function enterAccount(options) {
+  await stepUpIfNeeded();
   const me = await loadAccount();
+  await Promise.all([loadMfa(), passkeysShown() ? loadPasskeys() : undefined]);
   signedIn = true;
   byId('who-email').textContent = me.email;
   show('account', options);
@@ -60,6 +64,8 @@ function leaveAccount(message, tone) {
   stopWatching?.();
   stopWatching = undefined;
   clearAccount();
+  clearMfa();
+  clearPasskeys();
   show('sign-in');
   notify(message, tone);
 }
@@ -145,6 +151,8 @@ function setup() {
     return res;
   });
   byId('sign-out').addEventListener('click', () => void signOut().catch(failed));
+  setupMfa({ onError: failed });
+  setupPasskeys({ signedIn: () => enterAccount(), onError: failed });
   setupAccount({
     signOut,
     signedOutEverywhere: () => {

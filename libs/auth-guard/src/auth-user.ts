@@ -16,7 +16,23 @@ export interface AuthUser {
   expiresAt: number;
   /** The `email_verified` claim; undefined for a token issued without it. */
   emailVerified?: boolean;
+  /** How strongly the session was signed in (`aal`); undefined for a token without it. */
+  aal?: Aal;
+  /** The methods used (`amr`, e.g. `["pwd", "otp"]`). */
+  amr?: readonly AuthMethod[];
+  /** When the user last proved who they are (`auth_time`, seconds). */
+  authTime?: number;
+  /**
+   * `mfa_enrolled`: the user has a second factor, so routes marked
+   * `@RequireAal2({ whenEnrolled: true })` want `aal2` from them.
+   */
+  mfaEnrolled?: boolean;
 }
+
+export const AALS = ['aal1', 'aal2'] as const;
+export type Aal = (typeof AALS)[number];
+export const AUTH_METHODS = ['pwd', 'otp', 'recovery', 'webauthn'] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 /** The claims of an access token, as issued by auth-service. */
 export interface AccessTokenClaims {
@@ -30,4 +46,8 @@ export interface AccessTokenClaims {
   nbf?: number;
   jti: string;
   email_verified?: boolean;
+  aal?: Aal;
+  amr?: AuthMethod[];
+  auth_time?: number;
+  mfa_enrolled?: boolean;
 }

@@ -3,6 +3,8 @@ export const IS_PUBLIC_KEY = 'hybrid-auth:public';
 export const ROLES_KEY = 'hybrid-auth:roles';
 export const STRICT_KEY = 'hybrid-auth:strict';
 export const VERIFIED_EMAIL_KEY = 'hybrid-auth:verified-email';
+export const AAL2_KEY = 'hybrid-auth:aal2';
+export const FRESH_AUTH_KEY = 'hybrid-auth:fresh-auth';
 
 /** The passport strategy name; each module instance registers it on its own Passport instance. */
 export const HYBRID_JWT_STRATEGY = 'hybrid-jwt';

@@ -1,7 +1,14 @@
 import { SetMetadata, createParamDecorator } from '@nestjs/common';
 import type { ExecutionContext } from '@nestjs/common';
 import type { AuthUser } from './auth-user';
-import { IS_PUBLIC_KEY, ROLES_KEY, STRICT_KEY, VERIFIED_EMAIL_KEY } from './constants';
+import {
+  AAL2_KEY,
+  FRESH_AUTH_KEY,
+  IS_PUBLIC_KEY,
+  ROLES_KEY,
+  STRICT_KEY,
+  VERIFIED_EMAIL_KEY,
+} from './constants';
 import type { Role } from './constants';
 import { REQUEST_TOKEN } from './injection-tokens';
 
@@ -20,6 +27,30 @@ export const Strict = () => SetMetadata(STRICT_KEY, true);
  * counts as unverified.
  */
 export const RequireVerifiedEmail = () => SetMetadata(VERIFIED_EMAIL_KEY, true);
+
+/** Who `@RequireAal2()` applies to: everyone (default), or only users with a second factor. */
+export type Aal2Policy = 'always' | 'when_enrolled';
+
+/**
+ * Requires a token at `aal2` (a second factor or a passkey), from the token alone; 401
+ * `insufficient_user_authentication` with `WWW-Authenticate: Bearer
+ * error="insufficient_user_authentication", acr_values="aal2"` otherwise (RFC 9470).
+ * `{ whenEnrolled: true }` asks it only of users whose token says `mfa_enrolled: true`: users
+ * without a second factor keep their password-only access (they have nothing to step up with).
+ */
+export const RequireAal2 = (options: { whenEnrolled?: boolean } = {}) =>
+  SetMetadata(AAL2_KEY, (options.whenEnrolled ? 'when_enrolled' : 'always') satisfies Aal2Policy);
+
+/**
+ * Requires that the user proved who they are (`auth_time`) at most `seconds` ago; 401
+ * `insufficient_user_authentication` with `max_age=<seconds>` in the challenge otherwise.
+ */
+export const FreshAuth = (seconds: number) => {
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw new Error('FreshAuth(seconds): seconds must be a positive integer');
+  }
+  return SetMetadata(FRESH_AUTH_KEY, seconds);
+};
 
 /** The verified `{ userId, sessionId, role, … }` of the caller. */
 export const CurrentUser = createParamDecorator(

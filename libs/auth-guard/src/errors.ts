@@ -8,6 +8,7 @@ export type AuthErrorCode =
   | 'token_stale'
   | 'forbidden'
   | 'email_not_verified'
+  | 'insufficient_user_authentication'
   | 'unavailable';
 
 const STATUS: Record<AuthErrorCode, number> = {
@@ -18,6 +19,7 @@ const STATUS: Record<AuthErrorCode, number> = {
   token_stale: 401,
   forbidden: 403,
   email_not_verified: 403,
+  insufficient_user_authentication: 401,
   unavailable: 503,
 };
 
@@ -31,6 +33,8 @@ export class AuthError extends HttpException {
     readonly code: AuthErrorCode,
     message: string,
     readonly reason: string = code,
+    /** The whole `WWW-Authenticate` value, when the code needs more than the usual one. */
+    readonly challenge?: string,
   ) {
     super({ code, message }, STATUS[code]);
   }
@@ -44,10 +48,25 @@ const MESSAGES: Record<AuthErrorCode, string> = {
   token_stale: 'Your role or status changed: refresh to get a new access token',
   forbidden: 'You are not allowed to do this',
   email_not_verified: 'Verify your e-mail address first',
+  insufficient_user_authentication:
+    'This needs a stronger or more recent sign-in: verify a second factor or sign in again',
   unavailable: 'Token verification is temporarily unavailable',
 };
 
 /** Builds an AuthError with the standard message for its code. */
 export function authError(code: AuthErrorCode, reason?: string): AuthError {
   return new AuthError(code, MESSAGES[code], reason ?? code);
+}
+
+/**
+ * 401 `insufficient_user_authentication` with its RFC 9470 challenge: `acr_values="aal2"`
+ * when a second factor is wanted, `max_age` when the sign-in is too old.
+ */
+export function stepUpError(want: { aal2?: boolean; maxAge?: number }, reason: string): AuthError {
+  const params = ['error="insufficient_user_authentication"'];
+  params.push(`error_description="${MESSAGES.insufficient_user_authentication}"`);
+  if (want.aal2) params.push('acr_values="aal2"');
+  if (want.maxAge !== undefined) params.push(`max_age=${want.maxAge}`);
+  const code = 'insufficient_user_authentication';
+  return new AuthError(code, MESSAGES[code], reason, `Bearer ${params.join(', ')}`);
 }

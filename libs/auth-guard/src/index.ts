@@ -7,13 +7,18 @@ export type { GuardReadiness } from './auth-guard.status';
 export {
   AccessToken,
   CurrentUser,
+  FreshAuth,
   Public,
+  RequireAal2,
   RequireVerifiedEmail,
   Roles,
   Strict,
 } from './decorators';
-export type { AuthUser, AccessTokenClaims } from './auth-user';
-export { AuthError, authError } from './errors';
+export type { Aal2Policy } from './decorators';
+export type { AuthUser, AccessTokenClaims, Aal, AuthMethod } from './auth-user';
+export { AALS, AUTH_METHODS } from './auth-user';
+export { stepUpCheck } from './step-up';
+export { AuthError, authError, stepUpError } from './errors';
 export type { AuthErrorCode } from './errors';
 export { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP, DEFAULTS, ROLES } from './constants';
 export type { Role } from './constants';

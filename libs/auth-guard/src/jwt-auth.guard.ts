@@ -2,7 +2,16 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AuthUser } from './auth-user';
-import { IS_PUBLIC_KEY, ROLES_KEY, STRICT_KEY, VERIFIED_EMAIL_KEY } from './constants';
+import {
+  AAL2_KEY,
+  FRESH_AUTH_KEY,
+  IS_PUBLIC_KEY,
+  ROLES_KEY,
+  STRICT_KEY,
+  VERIFIED_EMAIL_KEY,
+} from './constants';
+import type { Aal2Policy } from './decorators';
+import { stepUpCheck } from './step-up';
 import type { Role } from './constants';
 import { AuthError, authError } from './errors';
 import type { NormalizedOptions } from './options';
@@ -27,6 +36,10 @@ interface RouteRules {
   roles: readonly Role[] | null;
   /** `@RequireVerifiedEmail()`: the token must say `email_verified: true`. */
   verifiedEmail: boolean;
+  /** `@RequireAal2()`: whom it asks for `aal2`; null without the decorator. */
+  aal2: Aal2Policy | null;
+  /** `@FreshAuth(seconds)`: the oldest sign-in accepted; null without the decorator. */
+  maxAge: number | null;
 }
 
 /**
@@ -53,6 +66,8 @@ export class JwtAuthGuard implements CanActivate {
       roles: roles && roles.length > 0 ? roles : null,
       verifiedEmail:
         this.reflector.getAllAndOverride<boolean>(VERIFIED_EMAIL_KEY, targets) === true,
+      aal2: this.reflector.getAllAndOverride<Aal2Policy | undefined>(AAL2_KEY, targets) ?? null,
+      maxAge: this.reflector.getAllAndOverride<number | undefined>(FRESH_AUTH_KEY, targets) ?? null,
     };
   });
   private readonly refusals = new Map<Outcome, number>();
@@ -105,6 +120,10 @@ export class JwtAuthGuard implements CanActivate {
     if (route.verifiedEmail && user.emailVerified !== true) {
       throw authError('email_not_verified');
     }
+    if (route.aal2 !== null || route.maxAge !== null) {
+      const refusal = stepUpCheck(user, route.aal2, route.maxAge, this.options.clock());
+      if (refusal) throw refusal;
+    }
     request.user = user;
     this.count('ok');
     return true;
@@ -119,7 +138,9 @@ export class JwtAuthGuard implements CanActivate {
     }
     const authErr = error as AuthError;
     this.count(authErr.code);
-    if (authErr.getStatus() === 401) {
+    if (authErr.challenge !== undefined) {
+      setHeader(response, 'www-authenticate', authErr.challenge);
+    } else if (authErr.getStatus() === 401) {
       setHeader(
         response,
         'www-authenticate',

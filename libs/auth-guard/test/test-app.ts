@@ -10,8 +10,10 @@ import {
   AccessToken,
   AuthGuardModule,
   CurrentUser,
+  FreshAuth,
   JwtAuthGuard,
   Public,
+  RequireAal2,
   RequireVerifiedEmail,
   Roles,
   Strict,
@@ -40,6 +42,24 @@ class ProbeController {
   @Post('admin')
   admin() {
     return { admin: true };
+  }
+
+  @RequireAal2()
+  @Get('aal2')
+  aal2(@CurrentUser() user: AuthUser) {
+    return { aal: user.aal, amr: user.amr };
+  }
+
+  @RequireAal2({ whenEnrolled: true })
+  @Get('aal2-when-enrolled')
+  aal2WhenEnrolled() {
+    return { ok: true };
+  }
+
+  @FreshAuth(300)
+  @Get('fresh')
+  fresh() {
+    return { ok: true };
   }
 
   @RequireVerifiedEmail()

@@ -9,6 +9,7 @@ import {
 import {
   CurrentUser,
   Public,
+  RequireAal2,
   TokenVerifier,
   extractToken,
   readCookie,
@@ -147,9 +148,14 @@ export class AuthController {
 
   @Post('password')
   @HttpCode(204)
+  @RequireAal2({ whenEnrolled: true })
   @ApiAuthenticated()
   @ApiNoContentResponse({ description: 'Password changed; every other session is ended.' })
-  @ApiErrors({ 400: ['validation_failed'], 401: ['invalid_credentials'], 429: ['rate_limited'] })
+  @ApiErrors({
+    400: ['validation_failed'],
+    401: ['invalid_credentials', 'insufficient_user_authentication'],
+    429: ['rate_limited'],
+  })
   async changePassword(
     @CurrentUser() user: AuthUser,
     @Body() dto: ChangePasswordDto,

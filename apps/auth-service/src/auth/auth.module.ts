@@ -4,6 +4,14 @@ import { AccountEmailService } from '../email/account-email.service';
 import { EmailTokens } from '../email/email-tokens';
 import { ForgotPassword } from '../email/forgot-password';
 import { MailModule } from '../mail/mail.module';
+import { MfaController } from '../mfa/mfa.controller';
+import { MfaService } from '../mfa/mfa.service';
+import { RecoveryCodeStore } from '../mfa/recovery-code-store';
+import { TotpFactors } from '../mfa/totp-factors';
+import { PasskeyLoginService } from '../passkeys/passkey-login.service';
+import { PasskeysController } from '../passkeys/passkeys.controller';
+import { PasskeysService } from '../passkeys/passkeys.service';
+import { WebAuthnChallenges } from '../passkeys/webauthn-challenges';
 import { SessionsModule } from '../sessions/sessions.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
@@ -18,7 +26,13 @@ import { SessionsController } from './sessions.controller';
 
 @Module({
   imports: [UsersModule, SessionsModule, TokensModule, MailModule],
-  controllers: [AuthController, SessionsController, AccountEmailController],
+  controllers: [
+    AuthController,
+    SessionsController,
+    AccountEmailController,
+    MfaController,
+    PasskeysController,
+  ],
   providers: [
     AuthService,
     AuthCookies,
@@ -29,6 +43,12 @@ import { SessionsController } from './sessions.controller';
     AccountEmailService,
     EmailTokens,
     ForgotPassword,
+    MfaService,
+    TotpFactors,
+    RecoveryCodeStore,
+    PasskeysService,
+    PasskeyLoginService,
+    WebAuthnChallenges,
   ],
   exports: [SessionStateGuard],
 })

@@ -95,17 +95,18 @@ export class AuthService {
     }
     await this.throttle.succeeded(normalized, client.ip);
     this.metrics.logins.inc({ outcome: 'ok' });
-    const { session, refreshToken } = started;
+    const { session, refreshToken, mfaEnrolled } = started;
     const { id, email: address, role, emailVerified } = found.user;
     const user = { id, email: address, role, emailVerified };
-    const access = this.tokens.issue(user, session.id, audience);
-    return this.tokenResult(user, session.id, refreshToken, session.expiresAt, now, access);
+    const strength = { aal: 'aal1', amr: ['pwd'], authTime: now, mfaEnrolled } as const;
+    const access = this.tokens.issue(user, session.id, strength, audience);
+    return tokenResult(user, session.id, refreshToken, session.expiresAt, now, access);
   }
 
   /** The new session and its `login_succeeded` event commit together. */
   private startSession(user: User, client: ClientInfo & { ip: string }, now: Date) {
     return this.dataSource.transaction(async (tx) => {
-      const started = await this.sessions.create(user, client, now, tx);
+      const started = await this.sessions.create(user, client, now, { tx });
       if (started) {
         const { session } = started;
         const event = { type: 'login_succeeded' as const, userId: user.id, sessionId: session.id };
@@ -138,7 +139,7 @@ export class AuthService {
           'This refresh token was already used; the session has been ended for safety',
         );
       default:
-        return this.tokenResult(
+        return tokenResult(
           outcome.user,
           outcome.session.id,
           outcome.refreshToken,
@@ -147,7 +148,7 @@ export class AuthService {
           // Rotation (and its grace replay) is unchanged; only the access token's audience differs.
           audience === 'services'
             ? outcome.access
-            : this.tokens.issue(outcome.user, outcome.session.id, audience),
+            : this.tokens.issue(outcome.user, outcome.session.id, outcome.strength, audience),
         );
     }
   }
@@ -201,24 +202,25 @@ export class AuthService {
       await this.events.record(tx, { type: 'password_changed', ...event }, now);
     });
   }
+}
 
-  private tokenResult(
-    user: SessionUser,
-    sessionId: string,
-    refreshToken: string,
-    expiresAt: Date,
-    now: Date,
-    access: IssuedAccessToken = this.tokens.issue(user, sessionId),
-  ): TokenResult {
-    const { accessToken, expiresIn } = access;
-    return {
-      tokenType: 'Bearer',
-      accessToken,
-      expiresIn,
-      refreshToken,
-      refreshExpiresIn: Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)),
-      sessionId,
-      user: { id: user.id, email: user.email, role: user.role, emailVerified: user.emailVerified },
-    };
-  }
+/** The token response of login, refresh, and the MFA routes that lift a session. */
+export function tokenResult(
+  user: SessionUser,
+  sessionId: string,
+  refreshToken: string,
+  expiresAt: Date,
+  now: Date,
+  access: IssuedAccessToken,
+): TokenResult {
+  const { accessToken, expiresIn } = access;
+  return {
+    tokenType: 'Bearer',
+    accessToken,
+    expiresIn,
+    refreshToken,
+    refreshExpiresIn: Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)),
+    sessionId,
+    user: { id: user.id, email: user.email, role: user.role, emailVerified: user.emailVerified },
+  };
 }

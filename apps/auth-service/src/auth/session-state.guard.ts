@@ -23,12 +23,7 @@ export class SessionStateGuard implements CanActivate {
     const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
     if (!user) return true;
     const state = await this.sessions.state(user.sessionId, this.clock.now());
-    const code = !state.live
-      ? 'session_revoked'
-      : state.role !== user.role ||
-          (user.emailVerified !== undefined && state.emailVerified !== user.emailVerified)
-        ? 'token_stale'
-        : undefined;
+    const code = !state.live ? 'session_revoked' : isStale(user, state) ? 'token_stale' : undefined;
     if (code) {
       context
         .switchToHttp()
@@ -38,4 +33,22 @@ export class SessionStateGuard implements CanActivate {
     }
     return true;
   }
+}
+
+/**
+ * The token says something the database no longer does: another role, another e-mail
+ * state, another sign-in strength for its session (a step-up), or another answer to "has a
+ * second factor" (enrolled or removed since). Claims a token lacks (older tokens) are not
+ * compared, except `mfa_enrolled`: its absence counts as "not enrolled".
+ */
+function isStale(
+  user: AuthUser,
+  state: { role?: string; emailVerified?: boolean; aal?: string; mfaEnrolled?: boolean },
+): boolean {
+  return (
+    state.role !== user.role ||
+    (user.emailVerified !== undefined && state.emailVerified !== user.emailVerified) ||
+    (user.aal !== undefined && state.aal !== user.aal) ||
+    (state.mfaEnrolled ?? false) !== (user.mfaEnrolled ?? false)
+  );
 }

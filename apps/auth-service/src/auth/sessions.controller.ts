@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser } from '@hybrid-auth/auth-guard';
+import { CurrentUser, RequireAal2 } from '@hybrid-auth/auth-guard';
 import type { AuthUser } from '@hybrid-auth/auth-guard';
 import { ApiAuthenticated, ApiError, ApiErrors, notFound } from '@hybrid-auth/platform';
 import { CLOCK } from '../clock';
@@ -20,7 +20,10 @@ function parseSessionId(): ParseUUIDPipe {
 }
 
 @ApiTags('sessions')
+@ApiErrors({ 401: ['insufficient_user_authentication'] })
 @ApiAuthenticated()
+// Once the user has a second factor, a stolen password alone must not list or end sessions.
+@RequireAal2({ whenEnrolled: true })
 @Controller('auth/sessions')
 export class SessionsController {
   constructor(

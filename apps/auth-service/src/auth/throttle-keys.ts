@@ -17,5 +17,6 @@ export const throttleKeys = {
     `auth:${action}:session:${sessionId}`,
   ip: (action: 'refresh' | 'logout' | 'register' | EmailAction, ip: string) =>
     `auth:${action}:ip:${ip}`,
+  passkeyLogin: (ip: string) => `auth:passkey-login:ip:${ip}`,
   address: (action: EmailAction, address: string) => `auth:${action}:address:${digest(address)}`,
 };

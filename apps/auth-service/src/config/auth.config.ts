@@ -8,6 +8,8 @@ import { readEmailConfig } from './email.config';
 import type { EmailConfig } from './email.config';
 import { readEventsConfig } from './events.config';
 import type { EventsConfig } from './events.config';
+import { readWebAuthnConfig } from './webauthn.config';
+import type { WebAuthnConfig } from './webauthn.config';
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 
@@ -56,6 +58,7 @@ export interface AuthConfig {
   email: EmailConfig;
   /** The audit trail's retention and its webhooks. */
   events: EventsConfig;
+  webauthn: WebAuthnConfig;
 }
 
 const PLACEHOLDERS = /^(change-?me|secret|password|test|example|placeholder|x+)$/i;
@@ -111,6 +114,7 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
   ) {
     read.fail('AUTH_REVOCATIONS_SECRET must be at least 32 random characters');
   }
+  const email = readEmailConfig(read);
   const config: AuthConfig = {
     http: readHttpConfig(read, 3000),
     production,
@@ -148,8 +152,9 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
     revocationStream: read.string('AUTH_REVOCATION_STREAM', 'auth:revocations'),
     redisPrefix: read.string('AUTH_REDIS_PREFIX', DEFAULT_REDIS_PREFIX),
     revocationsSecret,
-    email: readEmailConfig(read),
+    email,
     events: readEventsConfig(read, production),
+    webauthn: readWebAuthnConfig(read, email.publicUrl),
   };
   if (!REDIS_PREFIX_PATTERN.test(config.redisPrefix)) {
     read.fail('AUTH_REDIS_PREFIX must be letters, digits, _ . - ending in ":" (e.g. hybrid-auth:)');

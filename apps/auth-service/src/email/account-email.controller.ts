@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Public } from '@hybrid-auth/auth-guard';
+import { CurrentUser, Public, RequireAal2 } from '@hybrid-auth/auth-guard';
 import type { AuthUser } from '@hybrid-auth/auth-guard';
 import { ApiAuthenticated, ApiErrors } from '@hybrid-auth/platform';
 import type { FastifyRequest } from 'fastify';
@@ -56,10 +56,15 @@ export class AccountEmailController {
   }
 
   @Post('email/change')
+  @RequireAal2({ whenEnrolled: true })
   @HttpCode(202)
   @ApiAuthenticated()
   @ApiAcceptedResponse({ description: 'A link to the new address, a notice to the old one.' })
-  @ApiErrors({ 400: ['validation_failed'], 401: ['invalid_credentials'], 429: ['rate_limited'] })
+  @ApiErrors({
+    400: ['validation_failed'],
+    401: ['invalid_credentials', 'insufficient_user_authentication'],
+    429: ['rate_limited'],
+  })
   async change(
     @CurrentUser() user: AuthUser,
     @Body() dto: ChangeEmailDto,

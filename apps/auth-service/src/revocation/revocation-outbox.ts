@@ -70,7 +70,7 @@ export class RevocationOutbox {
     tx: EntityManager,
     userId: string,
     role: Role,
-    reason: 'role_changed' | 'email_verified' | 'email_changed',
+    reason: 'role_changed' | 'email_verified' | 'email_changed' | 'mfa_changed',
     at: Date,
   ): Promise<void> {
     await tx.query(

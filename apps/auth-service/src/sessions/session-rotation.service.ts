@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Role } from '@hybrid-auth/auth-guard';
+import type { Aal, AuthMethod, Role } from '@hybrid-auth/auth-guard';
 import { DataSource, IsNull, MoreThan } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
 import { AccessTokensService } from '../tokens/access-tokens.service';
-import type { IssuedAccessToken } from '../tokens/access-tokens.service';
+import type { IssuedAccessToken, SignInStrength } from '../tokens/access-tokens.service';
+import { enrolledSql } from '../mfa/enrolled';
 import { RefreshKeyProvider } from './refresh-key.provider';
 import {
   deriveNextSecret,
@@ -29,6 +30,7 @@ export type RefreshOutcome =
       kind: 'rotated' | 'replayed';
       session: Session;
       user: SessionUser;
+      strength: SignInStrength;
       refreshToken: string;
       access: IssuedAccessToken;
     }
@@ -50,6 +52,10 @@ interface LockedRow {
   role: Role;
   email_verified: boolean;
   disabled_at: Date | null;
+  aal: Aal;
+  amr: AuthMethod[];
+  auth_time: Date;
+  mfa_enrolled: boolean;
 }
 
 /** Refresh-token rotation with reuse detection: the one place a refresh token is spent. */
@@ -79,7 +85,8 @@ export class SessionRotationService {
       const rows: LockedRow[] = await tx.query(
         `SELECT s.id, s.user_id, s.token_hash, s.generation, s.rotated_at, s.expires_at, s.revoked_at,
                 s.credential_version AS session_credentials, u.credential_version AS user_credentials,
-                u.email, u.role, u.email_verified, u.disabled_at
+                u.email, u.role, u.email_verified, u.disabled_at, s.aal, s.amr, s.auth_time,
+                ${enrolledSql('u.id')} AS mfa_enrolled
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.id = $1 FOR UPDATE OF s`,
         [token.sessionId],
@@ -109,8 +116,9 @@ export class SessionRotationService {
               kind: 'replayed',
               session: toSession(row),
               user: toUser(row),
+              strength: toStrength(row),
               refreshToken,
-              access: this.tokens.issue(toUser(row), row.id),
+              access: this.tokens.issue(toUser(row), row.id, toStrength(row)),
             };
           }
           await this.sessions.revokeIds(tx, [row.id], 'reuse_detected', now);
@@ -149,7 +157,7 @@ export class SessionRotationService {
     const generation = row.generation + 1;
     const key = this.refreshKey.get();
     const secret = deriveNextSecret(key, row.id, generation, token.secret);
-    const access = this.tokens.issue(toUser(row), row.id);
+    const access = this.tokens.issue(toUser(row), row.id, toStrength(row));
     await tx.query(
       `UPDATE sessions SET token_hash = $2, generation = $3, rotated_at = $4, last_used_at = $4,
               ip = COALESCE($5, ip) WHERE id = $1`,
@@ -160,6 +168,7 @@ export class SessionRotationService {
       kind: 'rotated',
       session,
       user: toUser(row),
+      strength: toStrength(row),
       refreshToken: formatRefreshToken({ sessionId: row.id, generation, secret }),
       access,
     };
@@ -189,4 +198,11 @@ const toUser = (row: LockedRow): SessionUser => ({
   email: row.email,
   role: row.role,
   emailVerified: row.email_verified,
+});
+
+const toStrength = (row: LockedRow): SignInStrength => ({
+  aal: row.aal,
+  amr: row.amr,
+  authTime: row.auth_time,
+  mfaEnrolled: row.mfa_enrolled,
 });

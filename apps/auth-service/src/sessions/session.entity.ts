@@ -1,3 +1,4 @@
+import type { Aal, AuthMethod } from '@hybrid-auth/auth-guard';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type RevokeReason =
@@ -56,10 +57,22 @@ export class Session {
   /** The user's credential version when the session began (see User.credentialVersion). */
   @Column({ name: 'credential_version', type: 'integer' })
   credentialVersion!: number;
+
+  /** How strongly the session signed in (`aal1` password, `aal2` a second factor or a passkey). */
+  @Column({ type: 'text' })
+  aal!: Aal;
+
+  /** The methods used (`pwd`, `otp`, `recovery`, `webauthn`), carried in tokens as `amr`. */
+  @Column({ type: 'text', array: true })
+  amr!: AuthMethod[];
+
+  /** When the user last proved who they are in this session (`auth_time`). */
+  @Column({ name: 'auth_time', type: 'timestamptz' })
+  authTime!: Date;
 }
 
 /** Every column but the token hash, under the entity's names: for raw `RETURNING`/`SELECT`. */
 export const SESSION_COLUMNS = `id, user_id AS "userId", generation, rotated_at AS "rotatedAt",
   created_at AS "createdAt", last_used_at AS "lastUsedAt", expires_at AS "expiresAt",
   revoked_at AS "revokedAt", revoke_reason AS "revokeReason", user_agent AS "userAgent", ip,
-  credential_version AS "credentialVersion"`;
+  credential_version AS "credentialVersion", aal, amr, auth_time AS "authTime"`;

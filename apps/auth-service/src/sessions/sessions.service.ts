@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Role } from '@hybrid-auth/auth-guard';
+import type { Aal, AuthMethod, Role } from '@hybrid-auth/auth-guard';
 import { DataSource, IsNull, MoreThan } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
+import { enrolledSql } from '../mfa/enrolled';
 import { RevocationOutbox } from '../revocation/revocation-outbox';
 import { RefreshKeyProvider } from './refresh-key.provider';
 import {
@@ -19,6 +20,12 @@ import type { RevokeReason } from './session.entity';
 export interface ClientInfo {
   userAgent: string | undefined;
   ip: string | undefined;
+}
+
+/** How a session was signed in: a password (`aal1`), a passkey (`aal2`). */
+export interface SignInMethod {
+  aal: Aal;
+  amr: readonly AuthMethod[];
 }
 
 export interface SessionUser {
@@ -51,8 +58,9 @@ export class SessionsService {
     user: { id: string; credentialVersion: number },
     client: ClientInfo,
     now: Date,
-    tx: Pick<EntityManager, 'query'> = this.dataSource,
-  ): Promise<{ session: Session; refreshToken: string } | undefined> {
+    options: { method?: SignInMethod; tx?: Pick<EntityManager, 'query'> } = {},
+  ): Promise<{ session: Session; refreshToken: string; mfaEnrolled: boolean } | undefined> {
+    const { method = { aal: 'aal1', amr: ['pwd'] }, tx = this.dataSource } = options;
     const secret = randomSecret();
     const expiresAt = new Date(now.getTime() + this.config.refreshTokenTtl * 1000);
     const rows: Session[] = await tx.query(
@@ -60,9 +68,9 @@ export class SessionsService {
          SELECT id FROM users WHERE id = $1 AND credential_version = $7 AND disabled_at IS NULL
          FOR SHARE)
        INSERT INTO sessions (user_id, token_hash, generation, created_at, last_used_at, expires_at,
-                             user_agent, ip, credential_version)
-       SELECT id, $2, 0, $3, $3, $4, $5, $6, $7 FROM unchanged
-       RETURNING ${SESSION_COLUMNS}`,
+                             user_agent, ip, credential_version, aal, amr, auth_time)
+       SELECT id, $2, 0, $3, $3, $4, $5, $6, $7, $8, $9, $3 FROM unchanged
+       RETURNING ${SESSION_COLUMNS}, ${enrolledSql('sessions.user_id')} AS "mfaEnrolled"`,
       [
         user.id,
         hashSecret(secret),
@@ -71,12 +79,15 @@ export class SessionsService {
         truncate(client.userAgent, 256),
         truncate(client.ip, 64),
         user.credentialVersion,
+        method.aal,
+        [...method.amr],
       ],
     );
-    const session = rows[0];
+    const session = rows[0] as (Session & { mfaEnrolled: boolean }) | undefined;
     if (!session) return undefined;
     return {
       session,
+      mfaEnrolled: session.mfaEnrolled,
       refreshToken: formatRefreshToken({ sessionId: session.id, generation: 0, secret }),
     };
   }
@@ -169,8 +180,16 @@ export class SessionsService {
   async state(
     sessionId: string,
     now: Date,
-  ): Promise<{ live: boolean; role: Role | undefined; emailVerified?: boolean }> {
+  ): Promise<{
+    live: boolean;
+    role: Role | undefined;
+    emailVerified?: boolean;
+    aal?: Aal;
+    mfaEnrolled?: boolean;
+  }> {
     const rows: {
+      aal: Aal;
+      mfa_enrolled: boolean;
       revoked_at: Date | null;
       expires_at: Date;
       role: Role;
@@ -178,7 +197,8 @@ export class SessionsService {
       disabled_at: Date | null;
       current_credentials: boolean;
     }[] = await this.dataSource.query(
-      `SELECT s.revoked_at, s.expires_at, u.role, u.email_verified, u.disabled_at,
+      `SELECT s.revoked_at, s.expires_at, u.role, u.email_verified, u.disabled_at, s.aal,
+              ${enrolledSql('u.id')} AS mfa_enrolled,
               s.credential_version = u.credential_version AS current_credentials
        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
       [sessionId],
@@ -187,7 +207,13 @@ export class SessionsService {
     if (!row) return { live: false, role: undefined };
     const live =
       !row.revoked_at && !row.disabled_at && row.expires_at > now && row.current_credentials;
-    return { live, role: row.role, emailVerified: row.email_verified };
+    return {
+      live,
+      role: row.role,
+      emailVerified: row.email_verified,
+      aal: row.aal,
+      mfaEnrolled: row.mfa_enrolled,
+    };
   }
 
   /** Ends the given sessions inside the caller's transaction, with their revocation events. */

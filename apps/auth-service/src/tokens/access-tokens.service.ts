@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Role } from '@hybrid-auth/auth-guard';
+import type { Aal, AuthMethod, Role } from '@hybrid-auth/auth-guard';
 import { randomUUID } from 'node:crypto';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
@@ -23,6 +23,18 @@ export interface IssuedAccessToken {
  */
 export type TokenAudience = 'services' | 'self';
 
+/**
+ * How the session was signed in, carried by every access token of it: `aal`, `amr`,
+ * `auth_time`, and whether the user has a second factor (`mfa_enrolled`), so services can
+ * demand `aal2` of enrolled users from the token alone.
+ */
+export interface SignInStrength {
+  aal: Aal;
+  amr: readonly AuthMethod[];
+  authTime: Date;
+  mfaEnrolled: boolean;
+}
+
 @Injectable()
 export class AccessTokensService {
   constructor(
@@ -35,6 +47,7 @@ export class AccessTokensService {
   issue(
     user: { id: string; role: Role; emailVerified: boolean },
     sessionId: string,
+    strength: SignInStrength,
     audience: TokenAudience = 'services',
   ): IssuedAccessToken {
     const iat = Math.floor(this.clock.now().getTime() / 1000);
@@ -48,6 +61,10 @@ export class AccessTokensService {
         sid: sessionId,
         role: user.role,
         email_verified: user.emailVerified,
+        aal: strength.aal,
+        amr: [...strength.amr],
+        auth_time: Math.floor(strength.authTime.getTime() / 1000),
+        mfa_enrolled: strength.mfaEnrolled,
         iat,
         exp: iat + expiresIn,
         jti: randomUUID(),

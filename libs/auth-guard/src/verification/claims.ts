@@ -1,4 +1,5 @@
-import type { AccessTokenClaims, AuthUser } from '../auth-user';
+import { AALS, AUTH_METHODS } from '../auth-user';
+import type { AccessTokenClaims, Aal, AuthMethod, AuthUser } from '../auth-user';
 import { ROLES } from '../constants';
 import type { Role } from '../constants';
 import { authError } from '../errors';
@@ -47,6 +48,7 @@ export function checkClaims(payload: unknown, rules: ClaimRules): AuthUser {
   if (email_verified !== undefined && typeof email_verified !== 'boolean') {
     throw authError('invalid_token', 'email_verified');
   }
+  const strength = checkStrength(payload as Record<string, unknown>);
   if (!isNumericDate(iat) || !isNumericDate(exp)) throw authError('invalid_token', 'iat/exp');
   if (nbf !== undefined && !isNumericDate(nbf)) throw authError('invalid_token', 'nbf');
   const { nowSeconds: now, leewaySeconds: leeway } = rules;
@@ -65,5 +67,40 @@ export function checkClaims(payload: unknown, rules: ClaimRules): AuthUser {
     issuedAt: iat,
     expiresAt: exp,
     ...(email_verified === undefined ? {} : { emailVerified: email_verified }),
+    ...strength,
+  };
+}
+
+const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
+  typeof value === 'string' && (list as readonly string[]).includes(value);
+
+/**
+ * `aal`, `amr`, `auth_time` and `mfa_enrolled`: optional (tokens from before multi-factor
+ * sign-in lack them), but never of the wrong type or outside their closed sets.
+ */
+function checkStrength(
+  claims: Record<string, unknown>,
+): Pick<AuthUser, 'aal' | 'amr' | 'authTime' | 'mfaEnrolled'> {
+  const { aal, amr, auth_time: authTime, mfa_enrolled: mfaEnrolled } = claims;
+  if (aal !== undefined && !isOneOf<Aal>(AALS, aal)) throw authError('invalid_token', 'aal');
+  if (
+    amr !== undefined &&
+    (!Array.isArray(amr) ||
+      amr.length > AUTH_METHODS.length ||
+      !amr.every((m) => isOneOf<AuthMethod>(AUTH_METHODS, m)))
+  ) {
+    throw authError('invalid_token', 'amr');
+  }
+  if (authTime !== undefined && !isNumericDate(authTime)) {
+    throw authError('invalid_token', 'auth_time');
+  }
+  if (mfaEnrolled !== undefined && typeof mfaEnrolled !== 'boolean') {
+    throw authError('invalid_token', 'mfa_enrolled');
+  }
+  return {
+    ...(aal === undefined ? {} : { aal }),
+    ...(amr === undefined ? {} : { amr: Object.freeze([...(amr as AuthMethod[])]) }),
+    ...(authTime === undefined ? {} : { authTime }),
+    ...(mfaEnrolled === undefined ? {} : { mfaEnrolled }),
   };
 }

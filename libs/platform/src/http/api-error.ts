@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'email_taken',
   'invalid_email_token',
   'email_not_verified',
+  'insufficient_user_authentication',
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',

@@ -69,7 +69,7 @@ export class AccountPage {
     await this.field('Password').fill(password);
     const [login] = await Promise.all([
       this.page.waitForResponse((res) => res.url().endsWith('/auth/login')),
-      this.page.getByRole('button', { name: 'Sign in' }).click(),
+      this.page.getByRole('button', { name: 'Sign in', exact: true }).click(),
     ]);
     if (login.status() === 200) await this.heading('My account').waitFor();
     return login;

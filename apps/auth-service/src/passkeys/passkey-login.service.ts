@@ -1,0 +1,157 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ApiError } from '@hybrid-auth/platform';
+import {
+  generateAuthenticationOptions,
+  verifyAuthenticationResponse,
+} from '@simplewebauthn/server';
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/server';
+import { DataSource } from 'typeorm';
+import { tokenResult } from '../auth/auth.service';
+import type { TokenResult } from '../auth/auth.service';
+import { RateLimiter } from '../auth/rate-limiter';
+import { throttleKeys } from '../auth/throttle-keys';
+import { CLOCK } from '../clock';
+import type { Clock } from '../clock';
+import { AUTH_CONFIG } from '../config/auth.config';
+import type { AuthConfig } from '../config/auth.config';
+import { SessionsService } from '../sessions/sessions.service';
+import type { ClientInfo } from '../sessions/sessions.service';
+import { AccessTokensService } from '../tokens/access-tokens.service';
+import { UsersService } from '../users/users.service';
+import { userHandle } from './passkeys.service';
+import { WebAuthnChallenges } from './webauthn-challenges';
+
+interface StoredPasskey {
+  id: string;
+  user_id: string;
+  credential_id: string;
+  public_key: Buffer;
+  counter: string;
+  transports: string[];
+}
+
+const refused = () => new ApiError(401, 'invalid_credentials', 'The passkey was not accepted');
+
+/**
+ * Sign-in with a passkey alone: a new session at `aal2`, `amr: ["webauthn"]`. Both steps are
+ * open to anyone, so both are counted per client IP before any work (a database row for the
+ * options, a signature check for the answer). The challenge is spent before the signature
+ * is checked, the signature counter only moves forward (one conditional UPDATE, so a cloned
+ * authenticator racing the original loses), and the page's origin must be AUTH_PUBLIC_URL's.
+ */
+@Injectable()
+export class PasskeyLoginService {
+  private readonly logger = new Logger('PasskeyLogin');
+
+  constructor(
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly dataSource: DataSource,
+    private readonly limiter: RateLimiter,
+    private readonly challenges: WebAuthnChallenges,
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly tokens: AccessTokensService,
+  ) {}
+
+  async options(ip: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    await this.throttle(ip);
+    const options = await generateAuthenticationOptions({
+      rpID: this.config.webauthn.rpId,
+      userVerification: 'required',
+    });
+    await this.challenges.issue(options.challenge, 'login', null, this.clock.now());
+    return options;
+  }
+
+  async login(response: unknown, client: ClientInfo & { ip: string }): Promise<TokenResult> {
+    await this.throttle(client.ip);
+    const answer = response as Partial<AuthenticationResponseJSON>;
+    if (typeof answer.id !== 'string' || answer.id.length > 1024) throw refused();
+    const rows: StoredPasskey[] = await this.dataSource.query(
+      `SELECT id, user_id, credential_id, public_key, counter, transports FROM passkeys
+       WHERE credential_id = $1`,
+      [answer.id],
+    );
+    const passkey = rows[0];
+    if (!passkey) throw refused();
+    const handle = answer.response?.userHandle;
+    if (handle !== undefined && handle !== userHandle(passkey.user_id).toString('base64url')) {
+      throw refused();
+    }
+    const now = this.clock.now();
+    const { rpId, origin } = this.config.webauthn;
+    const verified = await verifyAuthenticationResponse({
+      response: answer as AuthenticationResponseJSON,
+      expectedChallenge: (challenge) => this.challenges.consume(challenge, 'login', null, now),
+      expectedOrigin: origin,
+      expectedRPID: rpId,
+      requireUserVerification: true,
+      credential: {
+        id: passkey.credential_id,
+        publicKey: new Uint8Array(passkey.public_key),
+        counter: Number(passkey.counter),
+        transports: passkey.transports,
+      },
+    }).catch((error: unknown) => {
+      this.logger.log({ msg: 'passkey refused', reason: String(error).slice(0, 200) });
+      return undefined;
+    });
+    if (!verified?.verified) throw refused();
+    await this.advanceCounter(passkey, verified.authenticationInfo.newCounter, now);
+    return this.startSession(passkey.user_id, client, now);
+  }
+
+  /**
+   * Counters that authenticators keep (non-zero) must grow; passkeys synced between devices
+   * report 0 every time, which the library allows and so do we.
+   */
+  private async advanceCounter(passkey: StoredPasskey, next: number, now: Date): Promise<void> {
+    const moved: unknown[] = await this.dataSource.query(
+      `WITH used AS (
+         UPDATE passkeys SET counter = $2, last_used_at = $3
+         WHERE id = $1 AND (counter < $2 OR (counter = 0 AND $2 = 0)) RETURNING 1)
+       SELECT * FROM used`,
+      [passkey.id, next, now],
+    );
+    if (moved.length === 0) throw refused();
+  }
+
+  private async startSession(userId: string, client: ClientInfo, now: Date): Promise<TokenResult> {
+    const user = await this.users.findById(userId);
+    if (!user || user.disabledAt) throw refused();
+    const started = await this.sessions.create(user, client, now, {
+      method: { aal: 'aal2', amr: ['webauthn'] },
+    });
+    if (!started) throw refused();
+    const { id, email, role, emailVerified } = user;
+    const sessionUser = { id, email, role, emailVerified };
+    const strength = {
+      aal: 'aal2',
+      amr: ['webauthn'],
+      authTime: now,
+      mfaEnrolled: started.mfaEnrolled,
+    } as const;
+    const access = this.tokens.issue(sessionUser, started.session.id, strength);
+    const { session, refreshToken } = started;
+    return tokenResult(sessionUser, session.id, refreshToken, session.expiresAt, now, access);
+  }
+
+  private throttle(ip: string): Promise<void> {
+    const { loginPerIp, loginWindowSeconds } = this.config.webauthn;
+    return this.limiter.enforce(
+      [
+        {
+          key: throttleKeys.passkeyLogin(ip),
+          max: loginPerIp,
+          windowSeconds: loginWindowSeconds,
+          scope: 'passkey_login_ip',
+        },
+      ],
+      'Too many passkey sign-ins from this address; try again later',
+    );
+  }
+}
