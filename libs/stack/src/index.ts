@@ -3,9 +3,12 @@ export {
   BILLING,
   CATALOG,
   GATEWAY,
+  MAIL_CATCHER,
+  MAIL_CATCHER_SMTP_PORT,
   ORDERS,
   SERVICES,
   STACK_PROCESSES,
+  runProcesses,
   service,
 } from './services';
 export type { Route, StackProcess, StackUrls } from './services';
