@@ -4,7 +4,7 @@ import { busy, byId, formValues, h, notify } from './dom.js';
 import { describeDevice, describeError, formatAgo, formatDate } from './format.js';
 
 /**
- * @typedef {{ id: string, email: string, role: string, createdAt: string }} Me
+ * @typedef {{ id: string, email: string, role: string, emailVerified: boolean, createdAt: string }} Me
  * @typedef {{ id: string, createdAt: string, lastUsedAt: string, userAgent: string | null, ip: string | null, current: boolean }} Session
  */
 
@@ -47,7 +47,10 @@ export function clearAccount() {
   }
   byId('services').querySelector('tbody')?.replaceChildren();
   byId('sessions').replaceChildren();
-  /** @type {HTMLFormElement} */ (byId('password-form')).reset();
+  for (const form of ['password-form', 'email-change-form']) {
+    /** @type {HTMLFormElement} */ (byId(form)).reset();
+  }
+  byId('verify-banner').hidden = true;
 }
 
 /** @param {{ status: number, code: string | undefined, body: any }[]} answers */
