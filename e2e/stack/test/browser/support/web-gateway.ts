@@ -23,22 +23,25 @@ export class WebGateway {
     return `http://localhost:${this.port}`;
   }
 
-  static start(stack: Stack): Promise<WebGateway> {
+  /** In front of `stack`, on `port` (one chosen before, for links in mails) or a free one. */
+  static start(stack: Stack, port?: number): Promise<WebGateway> {
     const at = (service: { port: number }) => `127.0.0.1:${service.port}`;
-    return WebGateway.startWith({
+    const upstreams = {
       AUTH_UPSTREAM: at(stack.auth),
       CATALOG_UPSTREAM: at(stack.catalog),
       ORDERS_UPSTREAM: at(stack.orders),
       BILLING_UPSTREAM: at(stack.billing),
-    });
+    };
+    return WebGateway.startWith(upstreams, {}, port);
   }
 
   /** In front of any upstreams (a fake one, say), with extra settings (`GATEWAY_*`). */
   static async startWith(
     upstreams: Upstreams,
     env: Record<string, string> = {},
+    chosenPort?: number,
   ): Promise<WebGateway> {
-    const port = await freePort();
+    const port = chosenPort ?? (await freePort());
     const child = spawn(process.execPath, [path.join(ROOT, GATEWAY.main)], {
       env: { PATH: process.env.PATH ?? '', ...upstreams, ...env, GATEWAY_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
