@@ -183,8 +183,8 @@ async function start() {
   setup();
   const link = takeMailLink();
   if (link?.page === 'reset-password') return show('reset-password');
-  if (link && (await verifyEmail(link.token).catch(() => false)))
-    tabs?.postMessage('email-verified');
+  const verified = link && (await verifyEmail(link.token).catch((error) => void failed(error)));
+  if (verified) tabs?.postMessage('email-verified');
   try {
     // Still signed in from an earlier visit? The cookies tell (refreshed if need be).
     await enterAccount({ focus: false });
