@@ -11,7 +11,7 @@ describe('docker compose up: mail through the development mail catcher', () => {
 
   it('delivers the verification mail of a sign-up through the gateway, with a link that verifies', async () => {
     const email = uniqueEmail('compose-mail');
-    const session = await signUp(GATEWAY_URL, email);
+    await signUp(GATEWAY_URL, email);
     const mail = await inbox.waitFor(email, 'Confirm your e-mail address', 1, 30_000);
     const link = linkIn(mail, '/verify-email');
     expect(`${link.origin}${link.pathname}`).toBe(`${GATEWAY_URL}/verify-email`);
@@ -25,8 +25,6 @@ describe('docker compose up: mail through the development mail catcher', () => {
       status: 200,
       body: { emailVerified: true },
     });
-    const me = await call(`${GATEWAY_URL}/auth/me`, { token: session.accessToken });
-    expect(me.status).toBe(200);
   });
 
   it('publishes the catcher on the host’s loopback only, and lets only auth-service reach its SMTP', async () => {
