@@ -21,6 +21,30 @@ COPY libs libs
 COPY apps apps
 RUN npx nx run-many -t build --outputStyle=static
 
+# --- mail catcher (development only): MailDev and its dependency tree, copied out of the
+# build's install (the versions package-lock.json pins, nothing downloaded again) ----------
+# Before `deploy`: the classic builder builds every stage up to its target, and this one
+# needs no APP.
+FROM build AS mail-catcher-deploy
+RUN mkdir -p /deploy \
+ && npm query '#maildev, #maildev *' \
+    | node -e 'for (const p of JSON.parse(require("fs").readFileSync(0))) console.log(p.location)' \
+    | sort -u | tar -cf - -T - | tar -xf - -C /deploy \
+ && test -f /deploy/node_modules/maildev/dist/bin/maildev.js
+
+FROM ${NODE_IMAGE} AS mail-catcher
+# Web UI and REST API on 1080, SMTP on 1025, mail kept in memory only.
+ENV NODE_ENV=production MAILDEV_WEB_PORT=1080 MAILDEV_SMTP_PORT=1025 \
+    MAILDEV_IP=0.0.0.0 MAILDEV_WEB_IP=0.0.0.0
+WORKDIR /srv
+COPY --from=mail-catcher-deploy /deploy /srv
+USER node
+EXPOSE 1080 1025
+HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=5 \
+  CMD ["node", "node_modules/maildev/dist/bin/healthcheck.js"]
+STOPSIGNAL SIGTERM
+CMD ["node", "node_modules/maildev/dist/bin/maildev.js"]
+
 # --- deploy: one app with its production dependencies only ---------------------------------
 # (from the npm cache the build stage filled: --prefer-offline downloads nothing again)
 FROM build AS deploy

@@ -3,7 +3,7 @@
 # Installs Debian's engine and Compose when missing, builds the CI-only stand-ins for the
 # official base images (build-images.sh), creates the secrets, runs `up --build`, then the
 # flow through the gateway, the isolation checks and the browser smoke run
-# (e2e/stack/test/compose). Always ends with `down -v` and the host's network state restored.
+# (e2e/stack/test/compose), mail read through the catcher. Always ends with `down -v` and the host's network state restored.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/ci-images/engine.sh
@@ -42,9 +42,13 @@ phase "stand-in base images"
 bash deploy/ci-images/build-images.sh
 bash deploy/compose-secrets.sh >/dev/null
 
-# A free loopback port for the gateway (8080 may be taken by `npm start` on a developer's machine).
-GATEWAY_PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-export GATEWAY_PORT
+# Free loopback ports for the gateway and the mail catcher (8080 and 1080 may be taken by
+# `npm start` on a developer's machine); links in mails point at this gateway.
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+GATEWAY_PORT=$(free_port)
+MAIL_CATCHER_PORT=$(free_port)
+AUTH_PUBLIC_URL="http://localhost:$GATEWAY_PORT"
+export GATEWAY_PORT MAIL_CATCHER_PORT AUTH_PUBLIC_URL
 
 phase "docker compose up --build"
 compose up -d --build 2>&1 | grep -v -E '^(DEPRECATED|  +BuildKit|  +environment-variable|$)' || true
@@ -67,11 +71,12 @@ for id in $(docker ps -q --filter "label=com.docker.compose.project=$COMPOSE_PRO
   docker inspect -f '{{.Config.Image}}' "$id"
 done | sort -u | while read -r image; do
   case $image in
-    *-service*) printf '  %-36s %4s MB (app: %s MB)\n' "$image" "$(mb "$image")" $(($(mb "$image") - $(mb node:22-bookworm-slim))) ;;
+    *-service* | *mail-catcher*) printf '  %-36s %4s MB (app: %s MB)\n' "$image" "$(mb "$image")" $(($(mb "$image") - $(mb node:22-bookworm-slim))) ;;
     *) printf '  %-36s %4s MB (CI stand-in)\n' "$image" "$(mb "$image")" ;;
   esac
 done
 
 phase "flow, isolation and browser smoke run"
-COMPOSE_GATEWAY_URL="http://localhost:$GATEWAY_PORT" npx jest -c e2e/stack/jest.compose.config.js --runInBand
+COMPOSE_GATEWAY_URL="http://localhost:$GATEWAY_PORT" COMPOSE_MAIL_URL="http://127.0.0.1:$MAIL_CATCHER_PORT" \
+  npx jest -c e2e/stack/jest.compose.config.js --runInBand
 phase "passed"

@@ -5,7 +5,7 @@ import { describeDevice, describeError, formatAgo, formatDate } from './format.j
 import { clearSecurityEvents, loadSecurityEvents, setupSecurityEvents } from './security-events.js';
 
 /**
- * @typedef {{ id: string, email: string, role: string, createdAt: string }} Me
+ * @typedef {{ id: string, email: string, role: string, emailVerified: boolean, createdAt: string }} Me
  * @typedef {{ id: string, createdAt: string, lastUsedAt: string, userAgent: string | null, ip: string | null, current: boolean }} Session
  */
 
@@ -50,7 +50,10 @@ export function clearAccount() {
   }
   byId('services').querySelector('tbody')?.replaceChildren();
   byId('sessions').replaceChildren();
-  /** @type {HTMLFormElement} */ (byId('password-form')).reset();
+  for (const form of ['password-form', 'email-change-form']) {
+    /** @type {HTMLFormElement} */ (byId(form)).reset();
+  }
+  byId('verify-banner').hidden = true;
 }
 
 /** @param {{ status: number, code: string | undefined, body: any }[]} answers */

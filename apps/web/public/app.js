@@ -1,19 +1,25 @@
 // The account page: which view shows, signing up, in and out, and what happens when the
-// session ends elsewhere. Views are sections of index.html chosen by the URL hash.
+// session ends elsewhere. Views are sections of index.html chosen by the URL hash; the pages
+// mails link to (/verify-email, /reset-password) are handled by mail-links.js.
 import { SessionEnded, send, watchSession } from './api.js';
 import { clearAccount, loadAccount, setupAccount } from './account.js';
-import { busy, byId, formValues, notify } from './dom.js';
-import { ENDED_MESSAGES, describeError } from './format.js';
+import { byId, notify } from './dom.js';
+import { setupEmail, showVerification } from './email.js';
+import { ENDED_MESSAGES } from './format.js';
+import { onSubmit } from './forms.js';
+import { hasResetToken, setupMailLinks, takeMailLink, verifyEmail } from './mail-links.js';
 import { clearMfa, loadMfa, setupMfa, stepUpIfNeeded } from './mfa.js';
 import { clearPasskeys, loadPasskeys, passkeysShown, setupPasskeys } from './passkeys.js';
 
-/** @typedef {'loading' | 'sign-in' | 'sign-up' | 'account'} View */
+/** @typedef {'loading' | 'sign-in' | 'sign-up' | 'forgot-password' | 'reset-password' | 'account'} View */
 
 /** @type {Record<View, string>} */
 const TITLES = {
   loading: 'hybrid-auth',
   'sign-in': 'Sign in · hybrid-auth',
   'sign-up': 'Create an account · hybrid-auth',
+  'forgot-password': 'Forgot password · hybrid-auth',
+  'reset-password': 'New password · hybrid-auth',
   account: 'My account · hybrid-auth',
 };
 
@@ -34,14 +40,21 @@ function show(view, { focus = true } = {}) {
     /** @type {HTMLElement} */ (section).hidden = section.id !== `view-${view}`;
   }
   document.title = TITLES[view];
-  if (view !== 'loading' && location.hash !== `#/${view}`)
-    history.replaceState(null, '', `#/${view}`);
+  if (view !== 'loading' && location.pathname + location.hash !== `/#/${view}`)
+    history.replaceState(null, '', `/#/${view}`);
   byId('who').hidden = view !== 'account';
   if (focus) byId(`view-${view}`).querySelector('h1')?.focus();
 }
 
-/** The signed-out view the URL asks for. */
-const signedOutView = () => (location.hash === '#/sign-up' ? 'sign-up' : 'sign-in');
+/**
+ * The signed-out view the URL asks for (a new password only with a reset link's token).
+ * @returns {View}
+ */
+function signedOutView() {
+  const asked = location.hash.slice(2);
+  if (asked === 'reset-password') return hasResetToken() ? asked : 'forgot-password';
+  return asked === 'sign-up' || asked === 'forgot-password' ? asked : 'sign-in';
+}
 
 /** @param {{ focus?: boolean }} [options] */
 async function enterAccount(options) {
@@ -50,6 +63,7 @@ async function enterAccount(options) {
   await Promise.all([loadMfa(), passkeysShown() ? loadPasskeys() : undefined]);
   signedIn = true;
   byId('who-email').textContent = me.email;
+  showVerification(me);
   show('account', options);
   stopWatching?.();
   stopWatching = watchSession(sessionEnded);
@@ -122,33 +136,31 @@ async function signIn(email, password) {
   return res;
 }
 
-/**
- * @param {string} id
- * @param {(values: Record<string, string>) => Promise<import('./api.js').Answer | undefined>} submit
- */
-function onSubmit(id, submit) {
-  const form = /** @type {HTMLFormElement} */ (byId(`${id}-form`));
-  const error = byId(`${id}-error`);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type=submit]'));
-    void busy(button, async () => {
-      error.textContent = '';
-      const res = await submit(formValues(form));
-      if (res && res.status >= 400) error.textContent = describeError(res);
-      else form.reset();
-    }).catch(failed);
-  });
-}
-
 function setup() {
-  onSubmit('sign-in', ({ email, password }) => signIn(email, password));
-  onSubmit('sign-up', async ({ email, password }) => {
-    const registered = await send('/auth/register', { body: { email, password } });
-    if (registered.status !== 201) return registered;
-    const res = await signIn(email, password);
-    if (res.status === 200) notify('Welcome! Your account is ready.', 'success');
-    return res;
+  onSubmit('sign-in', ({ email, password }) => signIn(email, password), failed);
+  onSubmit(
+    'sign-up',
+    async ({ email, password }) => {
+      const registered = await send('/auth/register', { body: { email, password } });
+      if (registered.status !== 201) return registered;
+      const res = await signIn(email, password);
+      if (res.status === 200) {
+        notify(`Welcome! To confirm your address, open the link we sent to ${email}.`, 'success');
+      }
+      return res;
+    },
+    failed,
+  );
+  setupEmail({ onError: failed });
+  setupMailLinks({
+    onError: failed,
+    passwordReset: () => {
+      tabs?.postMessage('signed-out');
+      leaveAccount(
+        'Your password is changed and every device was signed out. Sign in with the new password.',
+        'success',
+      );
+    },
   });
   byId('sign-out').addEventListener('click', () => void signOut().catch(failed));
   setupMfa({ onError: failed });
@@ -169,12 +181,18 @@ function setup() {
   tabs?.addEventListener('message', ({ data }) => {
     if (data === 'signed-out' && signedIn) leaveAccount('You signed out in another tab.', 'info');
     if (data === 'signed-in' && !signedIn) void enterAccount({ focus: false }).catch(() => {});
+    // Confirmed in another tab: this one drops the banner (a refresh carries the new claim).
+    if (data === 'email-verified' && signedIn) void enterAccount({ focus: false }).catch(failed);
     if (String(data).startsWith('ended:')) sessionEnded(data.slice(6), { noticedHere: false });
   });
 }
 
 async function start() {
   setup();
+  const link = takeMailLink();
+  if (link?.page === 'reset-password') return show('reset-password');
+  const verified = link && (await verifyEmail(link.token).catch((error) => void failed(error)));
+  if (verified) tabs?.postMessage('email-verified');
   try {
     // Still signed in from an earlier visit? The cookies tell (refreshed if need be).
     await enterAccount({ focus: false });

@@ -80,6 +80,8 @@ export function describeError(answer) {
       return 'Wrong email or password.';
     case 'email_taken':
       return 'An account with this email already exists. Sign in instead.';
+    case 'invalid_email_token':
+      return 'This link is not valid any more. Ask for a new one.';
     case 'rate_limited':
       return 'Too many attempts. Wait a few minutes and try again.';
     case 'validation_failed': {

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { call, signUp } from './support/client';
+import { call, signUp, uniqueEmail } from './support/client';
+import { Mailbox, linkIn } from './support/mail';
 import { NpmStart } from './support/npm-start';
 import { listening, stillRunning } from './support/processes';
 import type { ProcessInfo } from './support/processes';
@@ -16,6 +17,8 @@ import { ROOT, eventually } from './support/service-process';
  * one file, one after the other, and nothing else may listen on those ports meanwhile.
  */
 const PORTS = [3000, 3001, 3002, 3003];
+/** The mail catcher's web UI / REST API and SMTP ports, when no SMTP_URL is given. */
+const MAIL_PORTS = [1080, 1025];
 const MACHINE_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASES = ['hybrid_auth', 'hybrid_catalog', 'hybrid_orders'];
 const dropStartDatabases = () =>
@@ -26,6 +29,7 @@ function environment(extra: Record<string, string>): Record<string, string | und
   const env: Record<string, string | undefined> = { ...process.env };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
+  for (const name of ['SMTP_URL', 'MAIL_CATCHER_PORT', 'MAIL_CATCHER_SMTP_PORT']) delete env[name];
   // Other suites sign up from 127.0.0.1 into the same Redis counter meanwhile.
   return { ...env, AUTH_REGISTER_MAX_PER_IP: '100000', ...extra };
 }
@@ -94,9 +98,9 @@ function storedSecrets(databaseUrl: string): string[] {
  * The services and the gateway listen on 127.0.0.1 alone: another address of the machine
  * (127.0.0.2 stands for one here) finds nothing, where a wildcard listener would answer.
  */
-async function expectLoopbackOnly(output: string): Promise<void> {
+async function expectLoopbackOnly(output: string, mailPorts: number[]): Promise<void> {
   const gateway = Number(/account page\s+│ http:\/\/localhost:(\d+)/.exec(output)?.[1]);
-  for (const port of [...PORTS, gateway]) {
+  for (const port of [...PORTS, ...mailPorts, gateway]) {
     expect({
       port,
       loopback: await listening(port),
@@ -136,6 +140,40 @@ async function expectCrashedServiceRestarted(run: NpmStart): Promise<void> {
   await useTheStack();
 }
 
+/**
+ * Without SMTP_URL the run's mail catcher takes auth-service's mail: the banner prints its
+ * web UI, and a sign-up's verification link, read through its REST API, points at the
+ * account page. With SMTP_URL, no catcher runs.
+ */
+async function expectMailCaught(output: string, caught: boolean): Promise<void> {
+  if (!caught) {
+    expect(output).toMatch(/Mail: +SMTP_URL/);
+    for (const port of MAIL_PORTS)
+      expect({ port, up: await listening(port) }).toEqual({ port, up: false });
+    return;
+  }
+  expect(output).toMatch(
+    /Mail: +caught, not sent: read it at http:\/\/localhost:1080 \(SMTP 127\.0\.0\.1:1025\)/,
+  );
+  const page = /account page\s+│ (http:\/\/localhost:\d+)/.exec(output)![1];
+  const email = uniqueEmail('npm-start');
+  await signUp('http://127.0.0.1:3000', email);
+  const inbox = new Mailbox('http://127.0.0.1:1080');
+  const mail = await eventually(
+    async () => (await inbox.messages()).find((m) => m.to[0]?.address === email),
+    15_000,
+  );
+  const link = linkIn(mail, '/verify-email');
+  expect(`${link.origin}${link.pathname}`).toBe(`${page}/verify-email`);
+  const verified = await call('http://127.0.0.1:3000/auth/email/verify', {
+    body: { token: link.hash.slice('#token='.length) },
+  });
+  expect({ status: verified.status, body: verified.body }).toEqual({
+    status: 200,
+    body: { emailVerified: true },
+  });
+}
+
 /** Starts the script, waits for its table, uses the stack, interrupts it; returns what it started. */
 async function runOnce(
   label: string,
@@ -143,8 +181,9 @@ async function runOnce(
   interrupt: 'group' | 'script',
   meanwhile: (run: NpmStart) => Promise<void> = async () => undefined,
 ): Promise<{ run: NpmStart; ports: number[]; started: ProcessInfo[] }> {
-  for (const port of PORTS)
+  for (const port of [...PORTS, ...MAIL_PORTS])
     expect({ port, busy: await listening(port) }).toEqual({ port, busy: false });
+  const caught = !env.SMTP_URL;
   const began = Date.now();
   const run = new NpmStart(env);
   try {
@@ -153,10 +192,16 @@ async function runOnce(
     const infra = [/embedded, 127\.0\.0\.1:(\d+)/, /local redis-server, 127\.0\.0\.1:(\d+)/].map(
       (re) => re.exec(run.output)?.[1],
     );
-    const ports = [...PORTS, ...infra.filter((p): p is string => p !== undefined).map(Number)];
+    const mailPorts = caught ? MAIL_PORTS : [];
+    const ports = [
+      ...PORTS,
+      ...mailPorts,
+      ...infra.filter((p): p is string => p !== undefined).map(Number),
+    ];
     await useTheStack();
     await expectSnapshotFeedWired(run.output);
-    await expectLoopbackOnly(run.output);
+    await expectLoopbackOnly(run.output, mailPorts);
+    await expectMailCaught(run.output, caught);
     await meanwhile(run);
     const started = run.tree();
     run.interrupt(interrupt);
@@ -209,6 +254,22 @@ describe('npm start', () => {
     }
   });
 
+  it('names the mail catcher and the variables that move it when its port is taken', async () => {
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(1080, '127.0.0.1', resolve));
+    try {
+      const run = new NpmStart(environment({}));
+      expect({ code: await run.exited, output: run.output.trim() }).toEqual({
+        code: 1,
+        output: expect.stringMatching(
+          /^npm start failed: port 1080 \(mail catcher, MAIL_CATCHER_PORT or SMTP_URL\) is already in use/,
+        ),
+      });
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
   it('runs the stack on the PostgreSQL and Redis it is given, restarts a killed service, and stops every process on an interrupt to the script alone', async () => {
     await dropStartDatabases();
     const stream = `test:${randomBytes(4).toString('hex')}:revocations`;
@@ -218,6 +279,8 @@ describe('npm start', () => {
         DATABASE_URL: withDatabase(TEST_SERVER_URL, 'postgres'),
         REDIS_URL: MACHINE_REDIS,
         AUTH_REVOCATION_STREAM: stream,
+        // A mail server of one's own: no catcher (nothing listens here; mail waits in the outbox).
+        SMTP_URL: 'smtp://127.0.0.1:9',
       });
       const outcome = await runOnce(
         'DATABASE_URL and REDIS_URL',
@@ -238,7 +301,7 @@ describe('npm start', () => {
     }
   }, 240_000);
 
-  it('starts an embedded PostgreSQL and a local redis-server without them, and stops both on Ctrl-C (the whole process group, PostgreSQL included)', async () => {
+  it('starts an embedded PostgreSQL, a local redis-server and a mail catcher without them, and stops all on Ctrl-C (the whole process group, PostgreSQL included)', async () => {
     const dataDir = path.join(DATA_DIR, 'postgres');
     // A developer's own embedded database (and its key) is kept; one made by this test is removed.
     const created = { postgres: !existsSync(dataDir), key: !existsSync(SECRETS_KEY_FILE) };
@@ -248,7 +311,7 @@ describe('npm start', () => {
         environment({}),
         'group',
       );
-      const [pgPort, redisPort] = outcome.ports.slice(PORTS.length);
+      const [pgPort, redisPort] = outcome.ports.slice(PORTS.length + MAIL_PORTS.length);
       expect(pgPort).not.toBe(5432);
       expect(redisPort).not.toBe(6379);
       expect(outcome.started.some((p) => p.args.includes(dataDir))).toBe(true);

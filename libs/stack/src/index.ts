@@ -3,9 +3,12 @@ export {
   BILLING,
   CATALOG,
   GATEWAY,
+  MAIL_CATCHER,
+  MAIL_CATCHER_SMTP_PORT,
   ORDERS,
   SERVICES,
   STACK_PROCESSES,
+  runProcesses,
   service,
 } from './services';
 export type { Route, StackProcess, StackUrls } from './services';
@@ -19,7 +22,7 @@ export { redisServerBinary, startRedisServer } from './redis';
 export type { RedisServer } from './redis';
 export { EMBEDDED_POSTGRES_CLI } from './postgres/cli-path';
 export { rootDataDir } from './postgres/embedded';
-export { gatewayRoutes, nginxLocations, routeFor } from './gateway/routes';
+export { PAGE_PATHS, gatewayRoutes, nginxLocations, routeFor } from './gateway/routes';
 export type { GatewayRoute } from './gateway/routes';
 export { REPO_ROOT } from './repo';
 export { StartError } from './failure';

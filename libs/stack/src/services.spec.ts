@@ -1,7 +1,23 @@
 import { loopbackUrls, processEnv, withDatabase } from './environment';
-import { BILLING, GATEWAY, ORDERS, STACK_PROCESSES, service } from './services';
+import {
+  AUTH,
+  BILLING,
+  GATEWAY,
+  MAIL_CATCHER,
+  ORDERS,
+  STACK_PROCESSES,
+  runProcesses,
+  service,
+} from './services';
 
-const urls = loopbackUrls({ auth: 4000, catalog: 4001, orders: 4002, billing: 4003, web: 4080 });
+const urls = loopbackUrls({
+  mail: 4025,
+  auth: 4000,
+  catalog: 4001,
+  orders: 4002,
+  billing: 4003,
+  web: 4080,
+});
 
 describe('the stack list', () => {
   it('gives every process its own port, name and health URL', () => {
@@ -56,6 +72,27 @@ describe('the stack list', () => {
   });
 
   it('refuses a name it does not know', () => {
-    expect(() => service('mail')).toThrow('no process named mail');
+    expect(() => service('smtp')).toThrow('no process named smtp');
+  });
+
+  it('runs the mail catcher first, and only without SMTP_URL', () => {
+    expect(runProcesses({})[0]).toBe(MAIL_CATCHER);
+    expect(runProcesses({ SMTP_URL: 'smtps://u:p@smtp.example:465' })).toEqual(
+      STACK_PROCESSES.filter((p) => p !== MAIL_CATCHER),
+    );
+  });
+
+  it('points auth-service at the run’s mail catcher and its links at the account page', () => {
+    const withMail = { ...urls, smtp: 'smtp://127.0.0.1:4026' };
+    expect(processEnv(AUTH, { urls: withMail })).toMatchObject({
+      SMTP_URL: 'smtp://127.0.0.1:4026',
+      AUTH_PUBLIC_URL: 'http://localhost:4080',
+    });
+    expect(processEnv(AUTH, { urls }).SMTP_URL).toBeUndefined();
+    const own = { SMTP_URL: 'smtps://u:p@smtp.example:465' };
+    expect(processEnv(AUTH, { urls: withMail, overrides: own }).SMTP_URL).toBe(own.SMTP_URL);
+    expect(MAIL_CATCHER.args!(withMail)).toEqual([
+      ...['--smtp', '4026', '--ip', '127.0.0.1', '--web', '4025', '--web-ip', '127.0.0.1'],
+    ]);
   });
 });

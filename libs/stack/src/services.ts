@@ -11,7 +11,10 @@ export interface Route {
   exact?: string;
 }
 
-/** Where the other processes of one run answer: name → base URL (http://127.0.0.1:port). */
+/**
+ * Where the other processes of one run answer: name → base URL (http://127.0.0.1:port); and
+ * `smtp`, the mail catcher's SMTP URL, when this run has one.
+ */
 export type StackUrls = Readonly<Record<string, string>>;
 
 export interface StackProcess {
@@ -39,6 +42,10 @@ export interface StackProcess {
   env(urls: StackUrls): Record<string, string>;
   /** npm start prints its OpenAPI page. */
   docs?: boolean;
+  /** npm start leaves the process out when this variable is set (SMTP_URL: a real server). */
+  unless?: string;
+  /** What to do when `main` is missing, when `npm run build` does not make it. */
+  install?: string;
 }
 
 const jwks = (urls: StackUrls) => ({ AUTH_JWKS_URL: `${urls.auth}/.well-known/jwks.json` });
@@ -57,7 +64,11 @@ export const AUTH: StackProcess = {
     upstreamVariable: 'AUTH_UPSTREAM',
     paths: [{ prefix: '/auth/' }, { prefix: '/.well-known/' }],
   },
-  env: () => ({}),
+  // Links in mails point at the account page; mail goes to this run's catcher, if any.
+  env: (urls) => ({
+    ...(urls.web ? { AUTH_PUBLIC_URL: urls.web.replace('127.0.0.1', 'localhost') } : {}),
+    ...(urls.smtp ? { SMTP_URL: urls.smtp } : {}),
+  }),
   docs: true,
 };
 
@@ -122,13 +133,43 @@ export const GATEWAY: StackProcess = {
     ),
 };
 
+/** The mail catcher's SMTP port under npm start (MAIL_CATCHER_SMTP_PORT moves it). */
+export const MAIL_CATCHER_SMTP_PORT = 1025;
+
 /**
- * Everything `npm start` supervises, in start order. A helper process (a mail catcher, say)
- * is one more entry: its Node entry point (`main`, e.g. a package's bin under node_modules),
- * port, health URL, `args` or `env` built from the others' URLs, and whatever the services
- * need to reach it added to their `env`.
+ * A development mail catcher (MailDev, maintained, a devDependency like the build tools
+ * npm start needs anyway): its web UI and REST API on 1080 (MAIL_CATCHER_PORT), SMTP on
+ * `urls.smtp`, both on loopback only. npm start runs it unless SMTP_URL names a real server.
  */
-export const STACK_PROCESSES: readonly StackProcess[] = [...SERVICES, GATEWAY];
+export const MAIL_CATCHER: StackProcess = {
+  name: 'mail',
+  title: 'mail catcher',
+  main: 'node_modules/maildev/dist/bin/maildev.js',
+  port: 1080,
+  portVariable: 'MAILDEV_WEB_PORT',
+  health: '/api/healthz',
+  args: (urls) => [
+    ...['--smtp', new URL(urls.smtp).port, '--ip', '127.0.0.1'],
+    ...['--web', new URL(urls.mail).port, '--web-ip', '127.0.0.1'],
+  ],
+  env: () => ({}),
+  unless: 'SMTP_URL',
+  install:
+    'maildev (the mail catcher) is not installed: run npm ci (it installs the devDependencies), or set SMTP_URL to a mail server',
+};
+
+/**
+ * Everything `npm start` supervises, in start order. A helper process is one more entry: its
+ * Node entry point (`main`, e.g. a package's bin under node_modules), port, health URL, `args`
+ * or `env` built from the others' URLs, and whatever the services need to reach it added to
+ * their `env`.
+ */
+export const STACK_PROCESSES: readonly StackProcess[] = [MAIL_CATCHER, ...SERVICES, GATEWAY];
+
+/** What one npm start runs: the list less the processes `env` makes unnecessary. */
+export function runProcesses(env: NodeJS.ProcessEnv): StackProcess[] {
+  return STACK_PROCESSES.filter((p) => !(p.unless && env[p.unless]));
+}
 
 /** The service named `name`; throws for an unknown one (a typo in a test, say). */
 export function service(name: string): StackProcess {

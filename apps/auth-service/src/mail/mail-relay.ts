@@ -8,6 +8,7 @@ import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import { DrainLoop } from '../outbox/drain-loop';
+import { MAIL_CLEANUP_EVERY_MS, cleanUpMail } from './mail-cleanup';
 import { MAIL_CHANNEL } from './mail-outbox';
 import { MailTransport } from './mail-transport';
 
@@ -40,6 +41,7 @@ export class MailRelay implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly logger = new Logger('MailRelay');
   private readonly loop: DrainLoop;
   private lastError = '';
+  private lastCleanup = 0;
 
   constructor(
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
@@ -75,6 +77,10 @@ export class MailRelay implements OnApplicationBootstrap, OnApplicationShutdown 
     try {
       while (sent < MAX_PER_DRAIN && !this.loop.stopped && (await this.sendOne())) sent += 1;
       await this.updateBacklog();
+      if (Date.now() - this.lastCleanup > MAIL_CLEANUP_EVERY_MS) {
+        this.lastCleanup = Date.now();
+        await cleanUpMail(this.dataSource, this.clock.now(), () => this.loop.stopped);
+      }
       if (this.lastError) this.logger.log('mail relay recovered');
       this.lastError = '';
     } catch (error) {
@@ -108,10 +114,13 @@ export class MailRelay implements OnApplicationBootstrap, OnApplicationShutdown 
         await this.postpone(tx, row, error, now);
         return true;
       }
-      await tx.query('UPDATE mail_outbox SET sent_at = $2, attempts = attempts + 1 WHERE id = $1', [
-        row.id,
-        now,
-      ]);
+      // The bodies go as soon as the server has them: they hold link tokens in clear, which
+      // the database otherwise keeps only as hashes.
+      await tx.query(
+        `UPDATE mail_outbox SET sent_at = $2, attempts = attempts + 1, text_body = '', html_body = ''
+         WHERE id = $1`,
+        [row.id, now],
+      );
       this.metrics.mailSent.inc();
       return true;
     });

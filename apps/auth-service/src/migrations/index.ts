@@ -4,6 +4,7 @@ import { CredentialVersion1765000000000 } from './1765000000000-credential-versi
 import { NfcEmails1765000000001 } from './1765000000001-nfc-emails';
 import { DropGraceAnswer1765000000002 } from './1765000000002-drop-grace-answer';
 import { AccountsEmail1765100000000 } from './1765100000000-accounts-email';
+import { MailCleanupIndexes1765200000000 } from './1765200000000-mail-cleanup-indexes';
 import { Mfa1765300000000 } from './1765300000000-mfa';
 import { AuthEvents1765400000000 } from './1765400000000-auth-events';
 import { RevocationStreamSequence1765600000000 } from './1765600000000-revocation-stream-sequence';
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   NfcEmails1765000000001,
   DropGraceAnswer1765000000002,
   AccountsEmail1765100000000,
+  MailCleanupIndexes1765200000000,
   Mfa1765300000000,
   AuthEvents1765400000000,
   RevocationStreamSequence1765600000000,

@@ -87,7 +87,8 @@ describe('docker compose up: the stack through its gateway', () => {
        }).then((res) => console.log(res.status))`,
     );
     expect(inside).toBe('200');
-    // Only the gateway publishes a port, on the host's loopback.
+    // Only the gateway publishes a port, on the host’s loopback (and the mail catcher, see
+    // mail.compose-spec.ts).
     expect(publishedPorts('gateway')).toEqual([`127.0.0.1:${new URL(GATEWAY_URL).port}`]);
     for (const service of [...NODE_SERVICES, 'auth-db', 'app-db', 'redis']) {
       expect({ service, ports: publishedPorts(service) }).toEqual({ service, ports: [] });

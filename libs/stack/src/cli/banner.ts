@@ -29,8 +29,14 @@ export function printBanner(urls: StackUrls, infra: Infra): void {
       ? 'REDIS_URL'
       : 'none (revocation push off: polling auth-service)';
   say(`  Redis:      ${redis}`);
+  say(
+    urls.mail
+      ? `  Mail:       caught, not sent: read it at ${urls.mail.replace('127.0.0.1', 'localhost')} (SMTP ${new URL(urls.smtp).host})`
+      : '  Mail:       SMTP_URL',
+  );
   say();
   say(`  Open ${page} in a browser: sign up, see your sessions, sign out another browser.`);
+  if (urls.mail) say('  The verification and password-reset links arrive in the mail catcher.');
   say();
   say('  Try it:');
   say(`    curl -s -X POST ${urls.auth}/auth/register -H 'content-type: application/json' \\`);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { loopbackUrls, processEnv, withDatabase } from '../environment';
-import { GATEWAY, STACK_PROCESSES } from '../services';
+import { StartError } from '../failure';
+import { GATEWAY, MAIL_CATCHER, MAIL_CATCHER_SMTP_PORT } from '../services';
 import type { StackProcess, StackUrls } from '../services';
 import type { Infra } from './infra';
 import { secretsKey } from './secrets-key';
@@ -24,15 +25,41 @@ function localDefaults(): Record<string, string> {
   };
 }
 
-/** Each process's port: the list's defaults, the gateway's as chosen for this run. */
-export function runUrls(gatewayPort: number): StackUrls {
-  return loopbackUrls(
-    Object.fromEntries(STACK_PROCESSES.map((p) => [p.name, p === GATEWAY ? gatewayPort : p.port])),
-  );
+/** The mail catcher's ports: MAIL_CATCHER_PORT (web UI, REST API), MAIL_CATCHER_SMTP_PORT. */
+export function mailCatcherPorts(env: NodeJS.ProcessEnv): { web: number; smtp: number } {
+  const port = (name: string, fallback: number) => {
+    const value = env[name] ? Number(env[name]) : fallback;
+    if (!Number.isInteger(value) || value < 1 || value > 65_535) {
+      throw new StartError(`${name} must be a port number (1-65535), not "${env[name]}"`);
+    }
+    return value;
+  };
+  return {
+    web: port('MAIL_CATCHER_PORT', MAIL_CATCHER.port),
+    smtp: port('MAIL_CATCHER_SMTP_PORT', MAIL_CATCHER_SMTP_PORT),
+  };
+}
+
+/**
+ * Each process's port: the list's defaults, the gateway's as chosen for this run, the mail
+ * catcher's as configured (and its SMTP URL as `smtp`) when it runs.
+ */
+export function runUrls(
+  processes: readonly StackProcess[],
+  gatewayPort: number,
+  env: NodeJS.ProcessEnv,
+): StackUrls {
+  const mail = mailCatcherPorts(env);
+  const portOf = (p: StackProcess) =>
+    p === GATEWAY ? gatewayPort : p === MAIL_CATCHER ? mail.web : p.port;
+  const urls = loopbackUrls(Object.fromEntries(processes.map((p) => [p.name, portOf(p)])));
+  if (!processes.includes(MAIL_CATCHER)) return urls;
+  return { ...urls, smtp: `smtp://127.0.0.1:${mail.smtp}` };
 }
 
 /** The environment of every process of this run, by name. */
 export function runEnvironments(
+  processes: readonly StackProcess[],
   urls: StackUrls,
   infra: Infra,
   env: NodeJS.ProcessEnv,
@@ -43,7 +70,7 @@ export function runEnvironments(
   delete overrides.REDIS_URL;
   if (infra.redisUrl) overrides.REDIS_URL = infra.redisUrl;
   return new Map(
-    STACK_PROCESSES.map((p) => {
+    processes.map((p) => {
       const own = processEnv(p, {
         urls,
         common,

@@ -1,6 +1,6 @@
-// `npm start` (after the build): runs every process of the stack list (the services and the
-// gateway) on their default ports under a supervisor: one that stops is started again with a
-// backoff while the others keep serving; only Ctrl-C (SIGINT, SIGTERM, SIGHUP) stops them all,
+// `npm start` (after the build): runs every process of the stack list (the services, the
+// gateway, and a mail catcher unless SMTP_URL is set) on their default ports under a
+// supervisor: one that stops is started again with a backoff while the others keep serving; only Ctrl-C (SIGINT, SIGTERM, SIGHUP) stops them all,
 // and everything this run started with them (an embedded PostgreSQL, a local redis-server).
 // Uses DATABASE_URL / REDIS_URL when given; see infra.ts otherwise. The services listen on
 // 127.0.0.1 only; so does the gateway unless GATEWAY_HOST asks for more.
@@ -9,14 +9,14 @@ import path from 'node:path';
 import { StartError, oneLine } from '../failure';
 import { freePortFrom, portFree } from '../ports';
 import { REPO_ROOT } from '../repo';
-import { GATEWAY, SERVICES, STACK_PROCESSES } from '../services';
-import type { StackUrls } from '../services';
+import { GATEWAY, MAIL_CATCHER, runProcesses } from '../services';
+import type { StackProcess, StackUrls } from '../services';
 import { supervise } from '../supervisor/supervise';
 import { answers, eventually } from '../wait';
 import { NO_REDIS, printBanner } from './banner';
 import { startInfra } from './infra';
 import type { Infra } from './infra';
-import { runEnvironments, runUrls } from './run-env';
+import { mailCatcherPorts, runEnvironments, runUrls } from './run-env';
 import { loud, say } from './say';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -44,8 +44,10 @@ class Startup {
   }
 }
 
-function checkBuilt(): void {
-  const missing = STACK_PROCESSES.filter((p) => !existsSync(path.join(REPO_ROOT, p.main)));
+function checkBuilt(processes: readonly StackProcess[]): void {
+  const missing = processes.filter((p) => !existsSync(path.join(REPO_ROOT, p.main)));
+  const notInstalled = missing.find((p) => p.install);
+  if (notInstalled) throw new StartError(notInstalled.install!);
   if (missing.length > 0) {
     throw new StartError(
       `${missing.map((p) => p.main).join(', ')} not built: run npm ci, then npm start (it builds first)`,
@@ -53,11 +55,23 @@ function checkBuilt(): void {
   }
 }
 
-async function checkPorts(): Promise<void> {
-  for (const s of SERVICES) {
-    if (!(await portFree(s.port))) {
+/** The fixed ports of this run (the gateway's steps aside instead), each free or a clear error. */
+async function checkPorts(processes: readonly StackProcess[], env: NodeJS.ProcessEnv) {
+  const mail = mailCatcherPorts(env);
+  const fixed = processes
+    .filter((p) => p !== GATEWAY)
+    .flatMap((p) =>
+      p === MAIL_CATCHER
+        ? [
+            { port: mail.web, what: `${p.title}, MAIL_CATCHER_PORT or SMTP_URL` },
+            { port: mail.smtp, what: `${p.title} SMTP, MAIL_CATCHER_SMTP_PORT or SMTP_URL` },
+          ]
+        : [{ port: p.port, what: p.title }],
+    );
+  for (const { port, what } of fixed) {
+    if (!(await portFree(port))) {
       throw new StartError(
-        `port ${s.port} (${s.title}) is already in use: stop what listens there (another npm start?) and run it again`,
+        `port ${port} (${what}) is already in use: stop what listens there (another npm start?) and run it again`,
       );
     }
   }
@@ -73,14 +87,14 @@ async function gatewayPort(env: NodeJS.ProcessEnv): Promise<number> {
   return freePortFrom(GATEWAY.port);
 }
 
-function announceWhenReady(urls: StackUrls, infra: Infra): void {
+function announceWhenReady(processes: StackProcess[], urls: StackUrls, infra: Infra): void {
   const ready = (name: string, health: string) =>
     eventually(() => answers(`${urls[name]}${health}`), 90_000, 250).then(
       () => true,
       () => false,
     );
-  void Promise.all(STACK_PROCESSES.map((p) => ready(p.name, p.health))).then((up) => {
-    const late = STACK_PROCESSES.filter((_, i) => !up[i]).map((p) => p.title);
+  void Promise.all(processes.map((p) => ready(p.name, p.health))).then((up) => {
+    const late = processes.filter((_, i) => !up[i]).map((p) => p.title);
     if (late.length > 0) loud(`not ready after 90 s: ${late.join(', ')}; see their lines above`);
     else printBanner(urls, infra);
   });
@@ -91,17 +105,18 @@ let startup: Startup | undefined;
 
 async function main(): Promise<void> {
   startup = new Startup();
-  checkBuilt();
-  await checkPorts();
+  const processes = runProcesses(process.env);
+  checkBuilt(processes);
+  await checkPorts(processes, process.env);
   startup.infra = await startInfra(process.env);
   const infra = startup.infra;
   await startup.stopIfInterrupted();
   if (!infra.redisUrl) loud(NO_REDIS);
-  const urls = runUrls(await gatewayPort(process.env));
-  const environments = runEnvironments(urls, infra, process.env);
+  const urls = runUrls(processes, await gatewayPort(process.env), process.env);
+  const environments = runEnvironments(processes, urls, infra, process.env);
   startup.handOver();
   const supervision = supervise(
-    STACK_PROCESSES.map((p, i) => ({
+    processes.map((p, i) => ({
       name: p.name,
       command: shellCommand([process.execPath, p.main, ...(p.args?.(urls) ?? [])]),
       env: environments.get(p)!,
@@ -110,7 +125,7 @@ async function main(): Promise<void> {
     })),
     (name, delayMs) => loud(`${name} stopped: starting it again in ${delayMs} ms`),
   );
-  announceWhenReady(urls, infra);
+  announceWhenReady(processes, urls, infra);
   await supervision.finished;
   await infra.stop();
   say('Stopped.');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../repo';
-import { gatewayRoutes, nginxLocations, routeFor } from './routes';
+import { PAGE_PATHS, gatewayRoutes, nginxLocations, routeFor } from './routes';
 
 const TEMPLATE = path.join(REPO_ROOT, 'deploy/nginx/gateway.conf.template');
 
@@ -23,6 +23,12 @@ describe('gateway routes', () => {
   it('are the nginx template’s proxied locations, one for one (both gateways route alike)', () => {
     const template = readFileSync(TEMPLATE, 'utf8');
     expect(templateLocations(template).sort()).toEqual(nginxLocations().sort());
+  });
+
+  it('serve the account page at the pages mails link to in the nginx template too', () => {
+    const template = readFileSync(TEMPLATE, 'utf8');
+    const rewrite = /rewrite \^\/\(([\w|-]+)\)\$ \/index\.html break;/.exec(template);
+    expect(rewrite?.[1].split('|').map((p) => `/${p}`)).toEqual(PAGE_PATHS);
   });
 
   it('send a path to the service whose prefix it starts with, and /orders itself to orders', () => {

@@ -22,6 +22,12 @@ export function gatewayRoutes(env: NodeJS.ProcessEnv = {}): GatewayRoute[] {
   });
 }
 
+/**
+ * Paths of the account page itself, besides `/`: the pages mails link to. Both gateways serve
+ * index.html there (the token follows in the fragment, which no request carries).
+ */
+export const PAGE_PATHS = ['/verify-email', '/reset-password'];
+
 /** The route for a decoded path, if any: by prefix, or the exact path (`/orders` itself). */
 export function routeFor(routes: GatewayRoute[], decoded: string): GatewayRoute | undefined {
   return routes.find((r) => decoded === r.exact || decoded.startsWith(r.prefix));

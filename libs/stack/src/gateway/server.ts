@@ -17,7 +17,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as edge from './edge';
-import { routeFor } from './routes';
+import { PAGE_PATHS, routeFor } from './routes';
 import type { GatewayRoute } from './routes';
 
 export interface GatewayConfig {
@@ -141,6 +141,7 @@ function handle(config: GatewayConfig, request: FastifyRequest, reply: FastifyRe
   const route = routeFor(config.routes, decoded);
   if (route) return forward(request, reply, route, target);
   if (request.method !== 'GET' && request.method !== 'HEAD') return reply.callNotFound();
+  if (PAGE_PATHS.includes(decoded)) return reply.sendFile('/index.html');
   return reply.sendFile(decoded.endsWith('/') ? `${decoded}index.html` : decoded);
 }
 

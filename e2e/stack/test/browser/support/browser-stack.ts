@@ -1,6 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { PASSWORD, uniqueEmail } from '../../support/client';
 import type { Upstreams } from '../../support/gateway';
+import { MailCatcherProcess } from '../../support/mail';
+import type { Mailbox } from '../../support/mail';
+import { freePort } from '../../support/service-process';
 import { Stack } from '../../support/stack';
 import { AccountPage } from './account-page';
 import { AttackerSite } from './attacker';
@@ -24,7 +27,8 @@ function started<T>(part: T | undefined, name: string): T {
 /**
  * What the browser suite runs against: the stack (Stack.create), npm start's gateway in front
  * of it, an attacker's web site, and Chromium with three devices, each a browser context (its
- * own cookie jar) with the page open in a tab.
+ * own cookie jar) with the page open in a tab. With `mail`, auth-service sends through the
+ * stack list's mail catcher, and its links point at the gateway.
  */
 export class BrowserStack {
   readonly devices = {} as Record<Device, AccountPage>;
@@ -33,7 +37,18 @@ export class BrowserStack {
     gateway?: WebGateway;
     browser?: Browser;
     attacker?: AttackerSite;
+    mail?: MailCatcherProcess;
   } = {};
+
+  constructor(private readonly options: { mail?: boolean } = {}) {}
+
+  /** The mail catcher's inbox, read through its REST API (only with `mail`). */
+  get mailbox(): Mailbox {
+    return started(this.parts.mail, 'the mail catcher').mailbox;
+  }
+  get mailCatcher(): MailCatcherProcess {
+    return started(this.parts.mail, 'the mail catcher');
+  }
 
   get stack(): Stack {
     return started(this.parts.stack, 'the stack');
@@ -52,12 +67,25 @@ export class BrowserStack {
     // Side by side, each kept as soon as it runs: when one fails, stop() still ends the others
     // (a Chromium left running would keep Jest from exiting).
     const parts = this.parts;
+    const gatewayPort = await freePort();
+    let auth: Record<string, string> | undefined;
+    if (this.options.mail) {
+      parts.mail = await MailCatcherProcess.create();
+      auth = {
+        SMTP_URL: parts.mail.smtpUrl,
+        AUTH_PUBLIC_URL: `http://localhost:${gatewayPort}`,
+        // A mail that met the catcher stopped is tried again soon (5 s by default).
+        AUTH_MAIL_RETRY_BASE: '1',
+      };
+    }
     await settleAll([
-      Stack.create({ redisUrl: MACHINE_REDIS }).then((stack) => (parts.stack = stack)),
+      Stack.create({ redisUrl: MACHINE_REDIS, env: { auth } }).then(
+        (stack) => (parts.stack = stack),
+      ),
       launchChromium().then((browser) => (parts.browser = browser)),
       AttackerSite.start().then((attacker) => (parts.attacker = attacker)),
     ]);
-    parts.gateway = await WebGateway.start(this.stack);
+    parts.gateway = await WebGateway.start(this.stack, gatewayPort);
     await Promise.all(
       (['laptop', 'phone', 'tablet'] as const).map(async (kind) => {
         const context = await newDevice(this.browser, kind);
@@ -67,9 +95,10 @@ export class BrowserStack {
   }
 
   async stop(): Promise<void> {
-    const { browser, gateway, attacker, stack } = this.parts;
+    const { browser, gateway, attacker, stack, mail } = this.parts;
     await settleAll([browser?.close(), gateway?.stop(), attacker?.stop()]);
     await stack?.stop();
+    await mail?.stop();
   }
 
   /** The services, as the gateways' upstreams. */

@@ -23,19 +23,16 @@ export class WebGateway {
     return `http://localhost:${this.port}`;
   }
 
-  /** `port`: a port chosen beforehand (passkeys need the page's origin in auth-service's config). */
+  /** In front of `stack`, on `port` (one chosen before: links in mails and passkeys need the page's origin in auth-service's config) or a free one. */
   static start(stack: Stack, port?: number): Promise<WebGateway> {
     const at = (service: { port: number }) => `127.0.0.1:${service.port}`;
-    return WebGateway.startWith(
-      {
-        AUTH_UPSTREAM: at(stack.auth),
-        CATALOG_UPSTREAM: at(stack.catalog),
-        ORDERS_UPSTREAM: at(stack.orders),
-        BILLING_UPSTREAM: at(stack.billing),
-      },
-      {},
-      port,
-    );
+    const upstreams = {
+      AUTH_UPSTREAM: at(stack.auth),
+      CATALOG_UPSTREAM: at(stack.catalog),
+      ORDERS_UPSTREAM: at(stack.orders),
+      BILLING_UPSTREAM: at(stack.billing),
+    };
+    return WebGateway.startWith(upstreams, {}, port);
   }
 
   /** In front of any upstreams (a fake one, say), with extra settings (`GATEWAY_*`). */
