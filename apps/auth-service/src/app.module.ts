@@ -15,6 +15,7 @@ import { ConfigModule } from './config/config.module';
 import { AuthReadiness } from './health/auth-readiness';
 import { AuthMetricsModule } from './metrics/auth-metrics';
 import { RedisModule } from './redis/redis.module';
+import { OAuthModule } from './oauth/oauth.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { SigningKeysService } from './tokens/signing-keys.service';
 import { TokensModule } from './tokens/tokens.module';
@@ -58,6 +59,7 @@ export class AppModule {
         }),
         AuthModule,
         AdminModule,
+        OAuthModule,
         RevocationModule,
       ],
       providers: [

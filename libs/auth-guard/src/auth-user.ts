@@ -30,4 +30,22 @@ export interface AccessTokenClaims {
   nbf?: number;
   jti: string;
   email_verified?: boolean;
+  /** RFC 8693 actor: the service that exchanged a user's token for this one. */
+  act?: { sub: string };
+}
+
+/**
+ * A client-credentials token (RFC 6749 §4.4): the machine client is the subject, there is no
+ * session and no role, so the guards of the services refuse it; only the routes that ask for
+ * a scope (the revocation snapshot) read it.
+ */
+export interface MachineTokenClaims {
+  iss: string;
+  aud: string[];
+  sub: string;
+  client_id: string;
+  scope: string;
+  iat: number;
+  exp: number;
+  jti: string;
 }

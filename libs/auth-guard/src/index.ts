@@ -12,7 +12,7 @@ export {
   Roles,
   Strict,
 } from './decorators';
-export type { AuthUser, AccessTokenClaims } from './auth-user';
+export type { AuthUser, AccessTokenClaims, MachineTokenClaims } from './auth-user';
 export { AuthError, authError } from './errors';
 export type { AuthErrorCode } from './errors';
 export { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP, DEFAULTS, ROLES } from './constants';

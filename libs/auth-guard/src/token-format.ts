@@ -1,7 +1,7 @@
 import { sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP } from './constants';
-import type { AccessTokenClaims } from './auth-user';
+import type { AccessTokenClaims, MachineTokenClaims } from './auth-user';
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -11,7 +11,7 @@ const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('
  * Used by auth-service and by the testing helpers, so both write exactly the same format.
  */
 export function signAccessToken(
-  claims: AccessTokenClaims,
+  claims: AccessTokenClaims | MachineTokenClaims,
   privateKey: KeyObject,
   kid: string,
 ): string {

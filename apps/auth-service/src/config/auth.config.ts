@@ -6,6 +6,8 @@ import { readCookies } from './cookie.config';
 import type { CookieConfig } from './cookie.config';
 import { readEmailConfig } from './email.config';
 import type { EmailConfig } from './email.config';
+import { readOAuthConfig } from '../oauth/oauth.config';
+import type { OAuthConfig } from '../oauth/oauth.config';
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 
@@ -52,6 +54,7 @@ export interface AuthConfig {
    */
   revocationsSecret: string | undefined;
   email: EmailConfig;
+  oauth: OAuthConfig;
 }
 
 const PLACEHOLDERS = /^(change-?me|secret|password|test|example|placeholder|x+)$/i;
@@ -107,8 +110,9 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
   ) {
     read.fail('AUTH_REVOCATIONS_SECRET must be at least 32 random characters');
   }
+  const http = readHttpConfig(read, 3000);
   const config: AuthConfig = {
-    http: readHttpConfig(read, 3000),
+    http,
     production,
     databaseUrl: readDatabaseUrl(read),
     redisUrl: readRedisUrl(read),
@@ -145,6 +149,7 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
     redisPrefix: read.string('AUTH_REDIS_PREFIX', DEFAULT_REDIS_PREFIX),
     revocationsSecret,
     email: readEmailConfig(read),
+    oauth: readOAuthConfig(read, http.port),
   };
   if (!REDIS_PREFIX_PATTERN.test(config.redisPrefix)) {
     read.fail('AUTH_REDIS_PREFIX must be letters, digits, _ . - ending in ":" (e.g. hybrid-auth:)');
