@@ -66,7 +66,7 @@ describe('POST /auth/token: token exchange with private_key_jwt', () => {
       aud: ['catalog-service'],
       act: { sub: 'orders-service' },
     });
-    expect(payload.exp - payload.iat).toBe(60);
+    expect((payload.exp as number) - (payload.iat as number)).toBe(60);
     expect(payload.jti).not.toBe(user.jti);
   });
 

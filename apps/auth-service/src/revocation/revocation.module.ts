@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OAuthModule } from '../oauth/oauth.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { RevocationRelay } from './revocation-relay';
 import { RevocationsController } from './revocations.controller';
@@ -8,7 +9,7 @@ import { RevocationsController } from './revocations.controller';
  * guards whose stream cannot answer.
  */
 @Module({
-  imports: [TokensModule],
+  imports: [TokensModule, OAuthModule],
   controllers: [RevocationsController],
   providers: [RevocationRelay],
   exports: [RevocationRelay],
