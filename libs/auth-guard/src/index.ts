@@ -59,3 +59,11 @@ export {
   readCookie,
 } from './verification/token-extractor';
 export { signAccessToken } from './token-format';
+export {
+  ServiceTokens,
+  ServiceTokenError,
+  ACCESS_TOKEN_TYPE,
+  JWT_BEARER_ASSERTION,
+  TOKEN_EXCHANGE_GRANT,
+} from './service-tokens/service-tokens';
+export type { ServiceTokensOptions } from './service-tokens/service-tokens';
