@@ -39,6 +39,11 @@ export interface StackProcess {
   env(urls: StackUrls): Record<string, string>;
   /** npm start prints its OpenAPI page. */
   docs?: boolean;
+  /**
+   * A service that calls another registers as a client of auth-service's token endpoint: what
+   * it may ask for (docs/service-identity.md). Its key pair is generated once (identity.ts).
+   */
+  client?: { audiences: string[]; grants: string[]; scopes: string[] };
 }
 
 const jwks = (urls: StackUrls) => ({ AUTH_JWKS_URL: `${urls.auth}/.well-known/jwks.json` });
@@ -88,6 +93,7 @@ export const ORDERS: StackProcess = {
   },
   env: (urls) => ({ ...jwks(urls), CATALOG_URL: urls.catalog }),
   docs: true,
+  client: { audiences: ['catalog-service'], grants: ['token_exchange'], scopes: [] },
 };
 
 export const BILLING: StackProcess = {
@@ -100,6 +106,7 @@ export const BILLING: StackProcess = {
   routes: { upstreamVariable: 'BILLING_UPSTREAM', paths: [{ prefix: '/billing/' }] },
   env: (urls) => ({ ...jwks(urls), ORDERS_URL: urls.orders }),
   docs: true,
+  client: { audiences: ['orders-service'], grants: ['token_exchange'], scopes: [] },
 };
 
 /** The services, auth-service first: the others fetch its keys. */
