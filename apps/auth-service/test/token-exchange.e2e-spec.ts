@@ -169,6 +169,14 @@ describe('POST /auth/token: token exchange with private_key_jwt', () => {
     expectError(res, 401, 'invalid_client');
   });
 
+  it('refuses a client naming another client, and its exchanged token at auth-service', async () => {
+    const s = await signUpAndLogin(t);
+    const spoofed = await post(exchangeForm(s.accessToken, { client_id: 'billing-service' }));
+    expectError(spoofed, 401, 'invalid_client');
+    const token = (await post(exchangeForm(s.accessToken)).expect(200)).body.access_token;
+    expectError(await t.http().get('/auth/me').set(bearer(token)), 401, 'invalid_token');
+  });
+
   it('answers the OAuth codes for broken requests', async () => {
     const s = await signUpAndLogin(t);
     expectError(

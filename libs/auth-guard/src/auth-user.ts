@@ -16,6 +16,11 @@ export interface AuthUser {
   expiresAt: number;
   /** The `email_verified` claim; undefined for a token issued without it. */
   emailVerified?: boolean;
+  /**
+   * `act.sub` of an exchanged token: the service that asked for it on the user's behalf
+   * (RFC 8693); undefined for the user's own token.
+   */
+  actor?: string;
 }
 
 /** The claims of an access token, as issued by auth-service. */
