@@ -4,7 +4,7 @@ import { CredentialVersion1765000000000 } from './1765000000000-credential-versi
 import { NfcEmails1765000000001 } from './1765000000001-nfc-emails';
 import { DropGraceAnswer1765000000002 } from './1765000000002-drop-grace-answer';
 import { AccountsEmail1765100000000 } from './1765100000000-accounts-email';
-import { ClientAssertions1765500000000 } from './1765500000000-client-assertions';
+import { ServiceIdentity1765500000000 } from './1765500000000-service-identity';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -14,5 +14,5 @@ export const MIGRATIONS = [
   NfcEmails1765000000001,
   DropGraceAnswer1765000000002,
   AccountsEmail1765100000000,
-  ClientAssertions1765500000000,
+  ServiceIdentity1765500000000,
 ];
