@@ -7,9 +7,23 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+// Every service reads the revocation snapshot with a machine token (scope revocations:read);
+// orders and billing also exchange user tokens for the service they call.
+const SNAPSHOT = { grants: ['client_credentials'], scopes: ['revocations:read'] };
 const CALLERS = [
-  { name: 'orders', id: 'orders-service', audiences: ['catalog-service'] },
-  { name: 'billing', id: 'billing-service', audiences: ['orders-service'] },
+  { name: 'catalog', id: 'catalog-service', audiences: ['auth-service'], exchange: false },
+  {
+    name: 'orders',
+    id: 'orders-service',
+    audiences: ['catalog-service', 'auth-service'],
+    exchange: true,
+  },
+  {
+    name: 'billing',
+    id: 'billing-service',
+    audiences: ['orders-service', 'auth-service'],
+    exchange: true,
+  },
 ];
 const dir = process.argv[2] ?? 'secrets';
 
@@ -20,7 +34,7 @@ function writeOnce(file, text) {
   console.log(`created ${file}`);
 }
 
-const clients = CALLERS.map(({ name, id, audiences }) => {
+const clients = CALLERS.map(({ name, id, audiences, exchange }) => {
   const file = path.join(dir, `${name}_client_key`);
   if (!existsSync(file)) {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -29,7 +43,8 @@ const clients = CALLERS.map(({ name, id, audiences }) => {
     writeOnce(file, `${JSON.stringify(jwk)}\n`);
   }
   const { d: _private, ...publicJwk } = JSON.parse(readFileSync(file, 'utf8'));
-  return { id, jwks: { keys: [publicJwk] }, audiences, scopes: [], grants: ['token_exchange'] };
+  const grants = exchange ? ['token_exchange', ...SNAPSHOT.grants] : SNAPSHOT.grants;
+  return { id, jwks: { keys: [publicJwk] }, audiences, scopes: SNAPSHOT.scopes, grants };
 });
 const clientsFile = path.join(dir, 'auth_clients');
 const text = `${JSON.stringify({ clients }, null, 2)}\n`;

@@ -1,8 +1,10 @@
+import { RevocationFeed, ServiceTokens } from '@hybrid-auth/auth-guard';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { createServer } from 'node:net';
 import { expectError, decodeJwt } from './expectations';
 import { bearer, signUpAndLogin, startAuthApp } from './harness';
 import type { AuthTestApp } from './harness';
+import { feedContext, verdict, eventually } from './revocation-feed';
 import { ASSERTION_TYPE, assertion, testClient, writeClientsFile } from './support/clients';
 
 const freePort = () =>
@@ -91,6 +93,36 @@ describe('client credentials, the revocation snapshot, and discovery', () => {
       .get('/auth/internal/revocations')
       .set(bearer('x'.repeat(40)));
     expectError(secretLike, 401, 'invalid_token');
+  });
+
+  it('feeds a guard without Redis: its snapshot fallback reads with a machine token', async () => {
+    const tokens = new ServiceTokens({
+      tokenUrl: `${base}/auth/token`,
+      issuer: 'http://auth.test',
+      clientId: reader.id,
+      privateKey: { key: reader.privateKey, kid: reader.kid },
+    });
+    const feed = new RevocationFeed(
+      {
+        fallback: {
+          url: `${base}/auth/internal/revocations`,
+          secret: () => tokens.clientCredentials('revocations:read'),
+          intervalMs: 50,
+        },
+        startupTimeoutMs: 5000,
+      },
+      feedContext(t),
+    );
+    await feed.start();
+    try {
+      const s = await signUpAndLogin(t);
+      await t.http().post('/auth/logout').set(bearer(s.accessToken)).expect(204);
+      await eventually(() => verdict(feed, s.user.id, s.sessionId) === 'session_revoked');
+      // One machine token served every poll.
+      expect(tokens.counts.exchanges).toBe(1);
+    } finally {
+      await feed.stop();
+    }
   });
 
   it('refuses a disabled client at once: its assertions and its live tokens', async () => {

@@ -8,7 +8,12 @@ import { ROOT } from './support/service-process';
 
 type Env = Record<string, string | undefined>;
 /** The secrets deploy/service-keys.mjs makes (JSON, not random strings). */
-const SERVICE_KEYS = ['auth_clients', 'orders_client_key', 'billing_client_key'];
+const SERVICE_KEYS = [
+  'auth_clients',
+  'catalog_client_key',
+  'orders_client_key',
+  'billing_client_key',
+];
 interface ComposeService {
   environment?: Record<string, string>;
   secrets?: string[];

@@ -77,6 +77,12 @@ export const CATALOG: StackProcess = {
   routes: { upstreamVariable: 'CATALOG_UPSTREAM', paths: [{ prefix: '/catalog/' }] },
   env: jwks,
   docs: true,
+  // Its machine token reads auth-service's revocation snapshot while Redis cannot answer.
+  client: {
+    audiences: ['auth-service'],
+    grants: ['client_credentials'],
+    scopes: ['revocations:read'],
+  },
 };
 
 export const ORDERS: StackProcess = {
@@ -93,7 +99,11 @@ export const ORDERS: StackProcess = {
   },
   env: (urls) => ({ ...jwks(urls), CATALOG_URL: urls.catalog }),
   docs: true,
-  client: { audiences: ['catalog-service'], grants: ['token_exchange'], scopes: [] },
+  client: {
+    audiences: ['catalog-service', 'auth-service'],
+    grants: ['token_exchange', 'client_credentials'],
+    scopes: ['revocations:read'],
+  },
 };
 
 export const BILLING: StackProcess = {
@@ -106,7 +116,11 @@ export const BILLING: StackProcess = {
   routes: { upstreamVariable: 'BILLING_UPSTREAM', paths: [{ prefix: '/billing/' }] },
   env: (urls) => ({ ...jwks(urls), ORDERS_URL: urls.orders }),
   docs: true,
-  client: { audiences: ['orders-service'], grants: ['token_exchange'], scopes: [] },
+  client: {
+    audiences: ['orders-service', 'auth-service'],
+    grants: ['token_exchange', 'client_credentials'],
+    scopes: ['revocations:read'],
+  },
 };
 
 /** The services, auth-service first: the others fetch its keys. */

@@ -1,5 +1,6 @@
 import type { ServiceTokensOptions } from '@hybrid-auth/auth-guard';
 import type { EnvReader } from './env-reader';
+import { refusePlainHttp } from './plain-http';
 
 /**
  * A downstream service's identity at auth-service's token endpoint, for the services that call
@@ -13,13 +14,15 @@ export function readServiceClient(
   defaults: { clientId: string; issuer: string; jwksUrl: string },
 ): ServiceTokensOptions | undefined {
   const keyText = read.optionalString('AUTH_CLIENT_KEY');
-  const clientId = read.string('AUTH_CLIENT_ID', defaults.clientId);
-  const tokenUrl = read.url(
-    'AUTH_TOKEN_URL',
-    ['http:', 'https:'],
-    URL.canParse(defaults.jwksUrl) ? new URL('/auth/token', defaults.jwksUrl).href : undefined,
-  );
   if (keyText === undefined) return undefined;
+  const clientId = read.string('AUTH_CLIENT_ID', defaults.clientId);
+  // Beside the JWKS by default; a JWKS URL that is wrong already has its own message.
+  const derived = /^https?:\/\//.test(defaults.jwksUrl)
+    ? new URL('/auth/token', defaults.jwksUrl).href
+    : 'http://127.0.0.1:3000/auth/token';
+  const tokenUrl = read.url('AUTH_TOKEN_URL', ['http:', 'https:'], derived);
+  // The user's token travels in the request body: like the JWKS, https in production.
+  refusePlainHttp(read, { AUTH_TOKEN_URL: tokenUrl });
   let key: Record<string, unknown> | undefined;
   try {
     key = JSON.parse(keyText) as Record<string, unknown>;
