@@ -19,8 +19,10 @@ export interface OAuthConfig {
 }
 
 export function readOAuthConfig(read: EnvReader, port: number): OAuthConfig {
+  // A wrong or random (0) PORT has its own message: the default URL then assumes 3000.
+  const ownPort = Number.isInteger(port) && port > 0 && port <= 65_535 ? port : 3000;
   const baseUrl = read
-    .url('AUTH_BASE_URL', ['http:', 'https:'], `http://localhost:${port}`)
+    .url('AUTH_BASE_URL', ['http:', 'https:'], `http://localhost:${ownPort}`)
     .replace(/\/+$/, '');
   return {
     clientsFile: read.optionalString('AUTH_CLIENTS_FILE'),
