@@ -12,6 +12,7 @@ const esmOnly = [
   'uint8array-extras',
   'load-esm',
   'content-disposition',
+  'jose',
 ];
 
 module.exports = {

@@ -24,3 +24,12 @@ for name in "${names[@]}"; do
   mv "$file.tmp" "$file"
   echo "created $file"
 done
+
+# A key pair per calling service and auth-service's clients file (docs/service-identity.md).
+# Node makes them; without Node on this machine, the image's Node does.
+if command -v node >/dev/null; then
+  node deploy/service-keys.mjs "$dir"
+else
+  docker run --rm --user "$(id -u):$(id -g)" -v "$PWD/deploy:/deploy:ro" -v "$PWD/$dir:/out" \
+    node:20-alpine node /deploy/service-keys.mjs /out
+fi

@@ -17,6 +17,7 @@ import { RequestContextInterceptor } from './events/request-context';
 import { AuthReadiness } from './health/auth-readiness';
 import { AuthMetricsModule } from './metrics/auth-metrics';
 import { RedisModule } from './redis/redis.module';
+import { OAuthModule } from './oauth/oauth.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { SigningKeysService } from './tokens/signing-keys.service';
 import { TokensModule } from './tokens/tokens.module';
@@ -61,6 +62,7 @@ export class AppModule {
         EventsModule,
         AuthModule,
         AdminModule,
+        OAuthModule,
         RevocationModule,
       ],
       providers: [

@@ -5,4 +5,5 @@ export const SERVICE: ServiceDescription = {
   name: 'auth-service',
   description: 'Users, refresh sessions, signing keys and revocation events of hybrid-auth.',
   version: '0.1.0',
+  formPaths: ['/auth/token'],
 };

@@ -10,6 +10,7 @@ import { AppModule } from '../src/app.module';
 import { CLOCK } from '../src/clock';
 import type { Clock } from '../src/clock';
 import { loadAuthConfig } from '../src/config/auth.config';
+import { SERVICE } from '../src/service';
 import type { AuthConfig } from '../src/config/auth.config';
 
 /** A clock tests move by hand: no sleeping for grace windows or expiries. */
@@ -122,7 +123,7 @@ async function boot(
     createFastifyAdapter(config.http),
     { logger: ['error'] },
   );
-  configureApp(app, config.http, { name: 'auth-service', description: 'test', version: 'test' });
+  configureApp(app, config.http, { ...SERVICE, description: 'test', version: 'test' });
   // Failed-login counters are per client IP in the shared Redis: every app gets its own
   // address (as if behind a proxy), so suites, reruns and other teams never share a counter.
   // A test that sets X-Forwarded-For itself keeps it.

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -6,6 +7,13 @@ import { parse } from 'yaml';
 import { ROOT } from './support/service-process';
 
 type Env = Record<string, string | undefined>;
+/** The secrets deploy/service-keys.mjs makes (JSON, not random strings). */
+const SERVICE_KEYS = [
+  'auth_clients',
+  'catalog_client_key',
+  'orders_client_key',
+  'billing_client_key',
+];
 interface ComposeService {
   environment?: Record<string, string>;
   secrets?: string[];
@@ -42,7 +50,10 @@ describe('docker-compose.yml against the services’ own configuration checks', 
   }) as { services: Record<string, ComposeService> };
   const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
   let secrets: string;
-  beforeAll(() => (secrets = mkdtempSync(path.join(os.tmpdir(), 'compose-secrets-'))));
+  beforeAll(() => {
+    secrets = mkdtempSync(path.join(os.tmpdir(), 'compose-secrets-'));
+    execFileSync(process.execPath, [path.join(ROOT, 'deploy/service-keys.mjs'), secrets]);
+  });
   afterAll(() => rmSync(secrets, { recursive: true, force: true }));
 
   function containerEnv(name: string): Env {
@@ -57,8 +68,11 @@ describe('docker-compose.yml against the services’ own configuration checks', 
           secrets: expect.arrayContaining([mounted[1]]) as unknown,
         });
         value = path.join(secrets, mounted[1]);
-        // What deploy/compose-secrets.sh writes: 32 random bytes, base64url.
-        writeFileSync(value, `${randomBytes(32).toString('base64url')}\n`);
+        // What deploy/compose-secrets.sh writes: 32 random bytes, base64url; service keys
+        // and the clients file come from deploy/service-keys.mjs, run once for the suite.
+        if (!SERVICE_KEYS.includes(mounted[1])) {
+          writeFileSync(value, `${randomBytes(32).toString('base64url')}\n`);
+        }
       }
       env[key] = value;
     }

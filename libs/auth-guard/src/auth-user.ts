@@ -27,6 +27,11 @@ export interface AuthUser {
    * `@RequireAal2({ whenEnrolled: true })` want `aal2` from them.
    */
   mfaEnrolled?: boolean;
+  /**
+   * `act.sub` of an exchanged token: the service that asked for it on the user's behalf
+   * (RFC 8693); undefined for the user's own token.
+   */
+  actor?: string;
 }
 
 export const AALS = ['aal1', 'aal2'] as const;
@@ -50,4 +55,22 @@ export interface AccessTokenClaims {
   amr?: AuthMethod[];
   auth_time?: number;
   mfa_enrolled?: boolean;
+  /** RFC 8693 actor: the service that exchanged a user's token for this one. */
+  act?: { sub: string };
+}
+
+/**
+ * A client-credentials token (RFC 6749 §4.4): the machine client is the subject, there is no
+ * session and no role, so the guards of the services refuse it; only the routes that ask for
+ * a scope (the revocation snapshot) read it.
+ */
+export interface MachineTokenClaims {
+  iss: string;
+  aud: string[];
+  sub: string;
+  client_id: string;
+  scope: string;
+  iat: number;
+  exp: number;
+  jti: string;
 }

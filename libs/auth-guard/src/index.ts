@@ -15,7 +15,7 @@ export {
   Strict,
 } from './decorators';
 export type { Aal2Policy } from './decorators';
-export type { AuthUser, AccessTokenClaims, Aal, AuthMethod } from './auth-user';
+export type { AuthUser, AccessTokenClaims, MachineTokenClaims, Aal, AuthMethod } from './auth-user';
 export { AALS, AUTH_METHODS } from './auth-user';
 export { stepUpCheck } from './step-up';
 export { AuthError, authError, stepUpError } from './errors';
@@ -68,3 +68,11 @@ export {
  * helper; auth-service issues its tokens through `@nestjs/jwt`.
  */
 export { signAccessToken } from './testing/raw-jws';
+export {
+  ServiceTokens,
+  ServiceTokenError,
+  ACCESS_TOKEN_TYPE,
+  JWT_BEARER_ASSERTION,
+  TOKEN_EXCHANGE_GRANT,
+} from './service-tokens/service-tokens';
+export type { ServiceTokensOptions } from './service-tokens/service-tokens';

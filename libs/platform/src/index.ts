@@ -1,6 +1,7 @@
 export { ConfigError, EnvReader } from './config/env-reader';
 export { readHttpConfig } from './config/common-config';
 export { readGuardConfig } from './config/guard-config';
+export { readServiceClient } from './config/service-client-config';
 export { readDatabaseUrl, readRedisUrl } from './config/database-config';
 export type { HttpConfig } from './config/common-config';
 export { ApiError, ERROR_CODES, notFound, unavailable } from './http/api-error';

@@ -1,3 +1,5 @@
+import { identityEnv } from './identity';
+import type { StackIdentity } from './identity';
 import { STACK_PROCESSES } from './services';
 import type { StackProcess, StackUrls } from './services';
 
@@ -29,6 +31,8 @@ export interface ProcessEnvOptions {
   overrides?: Record<string, string | undefined>;
   /** DATABASE_URL for a process that owns a database. */
   databaseUrl?: string;
+  /** The run's service identities: auth-service's clients file, each caller's key file. */
+  identity?: StackIdentity;
 }
 
 /**
@@ -41,6 +45,8 @@ export function processEnv(process: StackProcess, options: ProcessEnvOptions): N
     ...options.common,
     ...process.env(options.urls),
     ...options.overrides,
+    // After the overrides: an operator's AUTH_CLIENTS_FILE is merged into this one.
+    ...(options.identity ? identityEnv(process, options.identity) : {}),
     [process.portVariable]: String(portOf(options.urls, process.name)),
   };
   delete env.DATABASE_URL;

@@ -14,6 +14,8 @@ export {
 export type { Route, StackProcess, StackUrls } from './services';
 export { loopbackUrls, portOf, processEnv, withDatabase } from './environment';
 export type { ProcessEnvOptions } from './environment';
+export { ensureIdentity, identityEnv } from './identity';
+export type { StackIdentity } from './identity';
 export { freePort, freePortFrom, portFree } from './ports';
 export { StopWaiting, answers, eventually, sleep } from './wait';
 export { NodeProcess, startRetryingMissingModules } from './processes/node-process';

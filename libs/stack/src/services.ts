@@ -46,6 +46,11 @@ export interface StackProcess {
   unless?: string;
   /** What to do when `main` is missing, when `npm run build` does not make it. */
   install?: string;
+  /**
+   * A service that calls another registers as a client of auth-service's token endpoint: what
+   * it may ask for (docs/service-identity.md). Its key pair is generated once (identity.ts).
+   */
+  client?: { audiences: string[]; grants: string[]; scopes: string[] };
 }
 
 const jwks = (urls: StackUrls) => ({ AUTH_JWKS_URL: `${urls.auth}/.well-known/jwks.json` });
@@ -83,6 +88,12 @@ export const CATALOG: StackProcess = {
   routes: { upstreamVariable: 'CATALOG_UPSTREAM', paths: [{ prefix: '/catalog/' }] },
   env: jwks,
   docs: true,
+  // Its machine token reads auth-service's revocation snapshot while Redis cannot answer.
+  client: {
+    audiences: ['auth-service'],
+    grants: ['client_credentials'],
+    scopes: ['revocations:read'],
+  },
 };
 
 export const ORDERS: StackProcess = {
@@ -99,6 +110,11 @@ export const ORDERS: StackProcess = {
   },
   env: (urls) => ({ ...jwks(urls), CATALOG_URL: urls.catalog }),
   docs: true,
+  client: {
+    audiences: ['catalog-service', 'auth-service'],
+    grants: ['token_exchange', 'client_credentials'],
+    scopes: ['revocations:read'],
+  },
 };
 
 export const BILLING: StackProcess = {
@@ -111,6 +127,11 @@ export const BILLING: StackProcess = {
   routes: { upstreamVariable: 'BILLING_UPSTREAM', paths: [{ prefix: '/billing/' }] },
   env: (urls) => ({ ...jwks(urls), ORDERS_URL: urls.orders }),
   docs: true,
+  client: {
+    audiences: ['orders-service', 'auth-service'],
+    grants: ['token_exchange', 'client_credentials'],
+    scopes: ['revocations:read'],
+  },
 };
 
 /** The services, auth-service first: the others fetch its keys. */

@@ -11,6 +11,7 @@ import { SessionsService } from '../sessions/sessions.service';
  * auth-service owns the sessions, so its own protected routes also ask the database: a
  * session ended a millisecond ago is refused here even before the revocation news arrives
  * (or when Redis is down). Downstream services never do this; they rely on the push.
+ * Exchanged tokens (with `act`) are refused here outright.
  */
 @Injectable()
 export class SessionStateGuard implements CanActivate {
@@ -22,6 +23,15 @@ export class SessionStateGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
     if (!user) return true;
+    // An exchanged token (RFC 8693) is for the one service it names, never for auth-service:
+    // none is issued for it, and a service must not act here on a user's behalf.
+    if (user.actor !== undefined) {
+      context
+        .switchToHttp()
+        .getResponse<FastifyReply>()
+        .header('www-authenticate', 'Bearer error="invalid_token"');
+      throw authError('invalid_token', 'exchanged tokens are not accepted by auth-service');
+    }
     const state = await this.sessions.state(user.sessionId, this.clock.now());
     const code = !state.live ? 'session_revoked' : isStale(user, state) ? 'token_stale' : undefined;
     if (code) {

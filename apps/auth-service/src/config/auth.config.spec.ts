@@ -198,6 +198,30 @@ describe('loadAuthConfig', () => {
     expect(problemsOf(env).join('\n')).toContain(name);
   });
 
+  it('reads the token endpoint settings, capped at the lifetimes the contract allows', () => {
+    const config = loadAuthConfig({ ...BASE, PORT: '4000' });
+    expect(config.oauth).toMatchObject({
+      clientsFile: undefined,
+      baseUrl: 'http://localhost:4000',
+      tokenEndpoint: 'http://localhost:4000/auth/token',
+      exchangeTtl: 60,
+      clientTokenTtl: 300,
+    });
+    const set = loadAuthConfig({
+      ...BASE,
+      AUTH_BASE_URL: 'https://auth.example/',
+      AUTH_EXCHANGE_TOKEN_TTL: '30',
+    });
+    expect(set.oauth.tokenEndpoint).toBe('https://auth.example/auth/token');
+    expect(set.oauth.exchangeTtl).toBe(30);
+    expect(problemsOf({ AUTH_EXCHANGE_TOKEN_TTL: '61' })).toEqual([
+      expect.stringContaining('AUTH_EXCHANGE_TOKEN_TTL'),
+    ]);
+    expect(problemsOf({ AUTH_CLIENT_TOKEN_TTL: '301' })).toEqual([
+      expect.stringContaining('AUTH_CLIENT_TOKEN_TTL'),
+    ]);
+  });
+
   it('names every wrong variable at once', () => {
     const problems = problemsOf({ AUTH_ACCESS_TOKEN_TTL: 'x', REDIS_URL: 'ftp://r', PORT: '-1' });
     expect(problems).toHaveLength(3);

@@ -10,6 +10,8 @@ import { readEventsConfig } from './events.config';
 import type { EventsConfig } from './events.config';
 import { readWebAuthnConfig } from './webauthn.config';
 import type { WebAuthnConfig } from './webauthn.config';
+import { readOAuthConfig } from '../oauth/oauth.config';
+import type { OAuthConfig } from '../oauth/oauth.config';
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 
@@ -59,6 +61,7 @@ export interface AuthConfig {
   /** The audit trail's retention and its webhooks. */
   events: EventsConfig;
   webauthn: WebAuthnConfig;
+  oauth: OAuthConfig;
 }
 
 const PLACEHOLDERS = /^(change-?me|secret|password|test|example|placeholder|x+)$/i;
@@ -115,8 +118,9 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
     read.fail('AUTH_REVOCATIONS_SECRET must be at least 32 random characters');
   }
   const email = readEmailConfig(read);
+  const http = readHttpConfig(read, 3000);
   const config: AuthConfig = {
-    http: readHttpConfig(read, 3000),
+    http,
     production,
     databaseUrl: readDatabaseUrl(read),
     redisUrl: readRedisUrl(read),
@@ -155,6 +159,7 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
     email,
     events: readEventsConfig(read, production),
     webauthn: readWebAuthnConfig(read, email.publicUrl),
+    oauth: readOAuthConfig(read, http.port),
   };
   if (!REDIS_PREFIX_PATTERN.test(config.redisPrefix)) {
     read.fail('AUTH_REDIS_PREFIX must be letters, digits, _ . - ending in ":" (e.g. hybrid-auth:)');

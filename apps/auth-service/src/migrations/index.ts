@@ -7,6 +7,7 @@ import { AccountsEmail1765100000000 } from './1765100000000-accounts-email';
 import { MailCleanupIndexes1765200000000 } from './1765200000000-mail-cleanup-indexes';
 import { Mfa1765300000000 } from './1765300000000-mfa';
 import { AuthEvents1765400000000 } from './1765400000000-auth-events';
+import { ServiceIdentity1765500000000 } from './1765500000000-service-identity';
 import { RevocationStreamSequence1765600000000 } from './1765600000000-revocation-stream-sequence';
 
 /** Every migration, in order. New ones are appended here. */
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   MailCleanupIndexes1765200000000,
   Mfa1765300000000,
   AuthEvents1765400000000,
+  ServiceIdentity1765500000000,
   RevocationStreamSequence1765600000000,
 ];

@@ -46,5 +46,7 @@ function sameEvent(carried: RevocationEvent, event: OutboxEvent): boolean {
     return (
       carried.id === event.id && carried.userId === event.userId && carried.role === event.role
     );
+  if (carried.type === 'client' && event.type === 'client')
+    return carried.id === event.id && carried.clientId === event.clientId;
   return false;
 }

@@ -80,12 +80,25 @@ export class RevocationOutbox {
     await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, '']);
     this.metrics.revocations.inc({ reason });
   }
+
+  /** Machine clients disabled in AUTH_CLIENTS_FILE: guards refuse the tokens they exchanged. */
+  async clientsDisabled(db: Pick<EntityManager, 'query'>, clientIds: string[], at: Date) {
+    if (clientIds.length === 0) return;
+    await db.query(
+      `INSERT INTO revocation_events (type, client_id, reason, created_at)
+       SELECT 'client', c, 'client_disabled', $2 FROM unnest($1::text[]) AS c`,
+      [clientIds, at],
+    );
+    await db.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, '']);
+    this.metrics.revocations.inc({ reason: 'client_disabled' }, clientIds.length);
+  }
 }
 
 export interface OutboxRow {
   id: string;
-  type: 'session' | 'user';
+  type: 'session' | 'user' | 'client';
   user_id: string;
+  client_id?: string | null;
   session_id: string | null;
   role: Role | null;
   created_at: Date;
@@ -95,6 +108,7 @@ export type OutboxEvent = Exclude<RevocationEvent, { type: 'heartbeat' }>;
 
 export function toEvent(row: OutboxRow): OutboxEvent {
   const at = row.created_at.getTime();
+  if (row.type === 'client') return { type: 'client', id: row.id, clientId: row.client_id!, at };
   return row.type === 'session'
     ? { type: 'session', id: row.id, sessionId: row.session_id!, userId: row.user_id, at }
     : { type: 'user', id: row.id, userId: row.user_id, role: row.role!, at };
@@ -114,7 +128,7 @@ export async function readWindow(
   nowMs: number,
 ): Promise<OutboxEvent[]> {
   const rows: OutboxRow[] = await db.query(
-    `SELECT id, type, user_id, session_id, role, created_at FROM revocation_events
+    `SELECT id, type, user_id, session_id, role, client_id, created_at FROM revocation_events
      WHERE created_at > $1 ORDER BY id`,
     [new Date(nowMs - windowMs)],
   );

@@ -95,7 +95,7 @@ export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShu
         let rows: OutboxRow[];
         do {
           rows = await tx.query(
-            `SELECT id, type, user_id, session_id, role, created_at FROM revocation_events
+            `SELECT id, type, user_id, session_id, role, client_id, created_at FROM revocation_events
              WHERE published_at IS NULL ORDER BY id LIMIT $1`,
             [BATCH],
           );

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { OAuthModule } from '../oauth/oauth.module';
+import { SessionsModule } from '../sessions/sessions.module';
 import { TokensModule } from '../tokens/tokens.module';
+import { ClientRevocations } from './client-revocations';
 import { RevocationRelay } from './revocation-relay';
 import { RevocationsController } from './revocations.controller';
 
@@ -8,9 +11,9 @@ import { RevocationsController } from './revocations.controller';
  * guards whose stream cannot answer.
  */
 @Module({
-  imports: [TokensModule],
+  imports: [TokensModule, OAuthModule, SessionsModule],
   controllers: [RevocationsController],
-  providers: [RevocationRelay],
+  providers: [RevocationRelay, ClientRevocations],
   exports: [RevocationRelay],
 })
 export class RevocationModule {}

@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
+import { MachineTokens } from '../oauth/machine-tokens';
 import { readWindow, revocationWindowMs } from './revocation-outbox';
 import type { OutboxEvent } from './revocation-outbox';
 
@@ -27,11 +28,16 @@ class RevocationSnapshotDto {
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
+/** The scope a client-credentials token needs here. */
+export const REVOCATIONS_SCOPE = 'revocations:read';
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 /**
  * The revocation window straight from the outbox, for guards whose Redis stream cannot
- * answer (Redis down or restarted, a guard started meanwhile). Service-to-service only:
- * it needs `AUTH_REVOCATIONS_SECRET` as a bearer token, and the gateway does not route it.
+ * answer (Redis down or restarted, a guard started meanwhile). Service-to-service only, and
+ * the gateway does not route it: the bearer is a client-credentials token with scope
+ * `revocations:read` (a registered client of AUTH_CLIENTS_FILE), or, as the documented
+ * fallback, `AUTH_REVOCATIONS_SECRET`. With neither configured the route answers 404.
  */
 @ApiTags('internal')
 @Public()
@@ -39,11 +45,14 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 export class RevocationsController {
   private readonly secret: Buffer | undefined;
   private readonly windowMs: number;
+  private readonly clients: boolean;
 
   constructor(
     @Inject(AUTH_CONFIG) config: AuthConfig,
     private readonly dataSource: DataSource,
+    private readonly machines: MachineTokens,
   ) {
+    this.clients = config.oauth.clientsFile !== undefined;
     this.secret = config.revocationsSecret ? digest(config.revocationsSecret) : undefined;
     this.windowMs = revocationWindowMs(config);
   }
@@ -62,11 +71,19 @@ export class RevocationsController {
   async snapshot(
     @Headers('authorization') authorization: string | undefined,
   ): Promise<{ asOf: number; events: OutboxEvent[] }> {
-    if (!this.secret) throw notFound('Route');
+    if (!this.secret && !this.clients) throw notFound('Route');
     const presented = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
-    if (!presented) throw new ApiError(401, 'missing_token', 'The feed secret is required');
-    // Both sides hashed first: equal lengths, and the comparison leaks nothing by timing.
-    if (!timingSafeEqual(digest(presented), this.secret)) {
+    if (!presented) throw new ApiError(401, 'missing_token', 'A bearer token is required');
+    if (JWT_SHAPE.test(presented)) {
+      if (!(await this.machines.verify(presented, REVOCATIONS_SCOPE))) {
+        throw new ApiError(
+          401,
+          'invalid_token',
+          `A client-credentials token with scope ${REVOCATIONS_SCOPE} is required`,
+        );
+      }
+    } else if (!this.secret || !timingSafeEqual(digest(presented), this.secret)) {
+      // Both sides hashed first: equal lengths, and the comparison leaks nothing by timing.
       throw new ApiError(401, 'invalid_token', 'The feed secret is not valid');
     }
     // Taken before the read: every event committed before this instant is in the answer.

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP } from '@hybrid-auth/auth-guard';
-import type { AccessTokenClaims } from '@hybrid-auth/auth-guard';
+import type { AccessTokenClaims, MachineTokenClaims } from '@hybrid-auth/auth-guard';
 import type { KeyObject } from 'node:crypto';
 
 /**
@@ -15,7 +15,7 @@ import type { KeyObject } from 'node:crypto';
 export class AccessTokenSigner {
   constructor(private readonly jwt: JwtService) {}
 
-  sign(claims: AccessTokenClaims, privateKey: KeyObject, kid: string): string {
+  sign(claims: AccessTokenClaims | MachineTokenClaims, privateKey: KeyObject, kid: string): string {
     return this.jwt.sign(claims, {
       algorithm: ACCESS_TOKEN_ALG,
       privateKey,

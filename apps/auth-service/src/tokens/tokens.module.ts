@@ -11,6 +11,6 @@ import { SigningKeysService } from './signing-keys.service';
   imports: [JwtModule.register({})],
   controllers: [JwksController],
   providers: [ServerSecrets, SigningKeysService, AccessTokenSigner, AccessTokensService],
-  exports: [ServerSecrets, SigningKeysService, AccessTokensService],
+  exports: [ServerSecrets, SigningKeysService, AccessTokenSigner, AccessTokensService],
 })
 export class TokensModule {}

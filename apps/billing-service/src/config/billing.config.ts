@@ -1,5 +1,10 @@
-import type { AuthGuardModuleOptions } from '@hybrid-auth/auth-guard';
-import { EnvReader, readGuardConfig, readHttpConfig } from '@hybrid-auth/platform';
+import type { AuthGuardModuleOptions, ServiceTokensOptions } from '@hybrid-auth/auth-guard';
+import {
+  EnvReader,
+  readGuardConfig,
+  readHttpConfig,
+  readServiceClient,
+} from '@hybrid-auth/platform';
 import type { HttpConfig } from '@hybrid-auth/platform';
 
 export const BILLING_CONFIG = Symbol('BILLING_CONFIG');
@@ -10,6 +15,8 @@ export interface BillingConfig {
   guard: AuthGuardModuleOptions;
   /** Where the caller's orders come from: orders-service's base URL and how long to wait. */
   orders: { url: string; timeoutMs: number };
+  /** Its identity at the token endpoint: orders-service is called with exchanged tokens. */
+  client: ServiceTokensOptions | undefined;
 }
 
 /**
@@ -31,6 +38,11 @@ export function loadBillingConfig(env: Record<string, string | undefined>): Bill
       // Short: a client waiting on a summary should hear "try again" rather than hang.
       timeoutMs: read.int('ORDERS_TIMEOUT_MS', { default: 2000, min: 100, max: 30_000 }),
     },
+    client: readServiceClient(read, {
+      clientId: guard.audience,
+      issuer: guard.issuer,
+      jwksUrl: guard.jwksUrl ?? '',
+    }),
   };
   read.done();
   return config;

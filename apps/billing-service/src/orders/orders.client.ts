@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { ServiceTokenError } from '@hybrid-auth/auth-guard';
+import type { ServiceTokens } from '@hybrid-auth/auth-guard';
 import { ApiError, currentRequestId, unavailable } from '@hybrid-auth/platform';
 import type { ErrorCode } from '@hybrid-auth/platform';
 
@@ -26,9 +28,13 @@ const TOKEN_CODES: readonly ErrorCode[] = [
 ];
 const REQUEST_ID = /^[\w.:@-]{1,128}$/;
 
+/** The audience of the tokens billing-service sends to orders-service. */
+export const ORDERS_AUDIENCE = 'orders-service';
+
 /**
- * Asks orders-service for the caller's order count and total, on the caller's behalf (their
- * own access token, forwarded). orders-service computes them with one SQL aggregate: billing
+ * Asks orders-service for the caller's order count and total, on the caller's behalf: with a
+ * token exchanged for orders-service alone (`ServiceTokens`, RFC 8693), so the caller's own
+ * token never leaves billing-service (without a client key, the caller's token). orders-service computes them with one SQL aggregate: billing
  * never reads the orders themselves, however many there are. Apart from the summary and a
  * 401, every outcome (refused connection, timeout, 5xx, an unexpected body) is 503
  * `unavailable`, never a 500.
@@ -36,12 +42,16 @@ const REQUEST_ID = /^[\w.:@-]{1,128}$/;
 export class OrdersClient {
   private readonly logger = new Logger('OrdersClient');
 
-  constructor(private readonly options: OrdersClientOptions) {}
+  constructor(
+    private readonly options: OrdersClientOptions,
+    private readonly tokens?: ServiceTokens,
+  ) {}
 
   async summary(accessToken: string, requestId?: string): Promise<OrdersSummary> {
+    const token = this.tokens ? await this.exchange(accessToken) : accessToken;
     const headers: Record<string, string> = {
       accept: 'application/json',
-      authorization: `Bearer ${accessToken}`,
+      authorization: `Bearer ${token}`,
     };
     // The id of the request being served (ours or the caller's), so logs line up across services.
     const forwarded = currentRequestId() ?? requestId;
@@ -63,6 +73,23 @@ export class OrdersClient {
       throw this.unavailable(new Error(`orders-service answered ${status} with an unusable body`));
     }
     return { orderCount: body.orderCount, totalCents: body.totalCents };
+  }
+
+  /**
+   * auth-service refusing the exchange of a token our guard accepted means the session ended
+   * or changed a moment ago (invalid_grant): the caller hears 401, as from orders itself.
+   */
+  private async exchange(accessToken: string): Promise<string> {
+    try {
+      return await this.tokens!.exchange(accessToken, ORDERS_AUDIENCE);
+    } catch (error) {
+      if (error instanceof ServiceTokenError && error.code === 'invalid_grant') {
+        throw new ApiError(401, 'invalid_token', 'The access token can no longer be used', {
+          headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+        });
+      }
+      throw this.unavailable(error);
+    }
   }
 
   private unavailable(cause: unknown): ApiError {

@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
+import { ServiceTokens } from '@hybrid-auth/auth-guard';
 import { BILLING_CONFIG } from '../config/billing.config';
 import type { BillingConfig } from '../config/billing.config';
 import { OrdersClient } from './orders.client';
@@ -8,7 +9,17 @@ import { OrdersClient } from './orders.client';
     {
       provide: OrdersClient,
       inject: [BILLING_CONFIG],
-      useFactory: (config: BillingConfig) => new OrdersClient(config.orders),
+      useFactory: (config: BillingConfig) => {
+        if (!config.client) {
+          new Logger('OrdersClient').warn(
+            "no AUTH_CLIENT_KEY: orders-service is called with the caller's own token",
+          );
+        }
+        return new OrdersClient(
+          config.orders,
+          config.client ? new ServiceTokens(config.client) : undefined,
+        );
+      },
     },
   ],
   exports: [OrdersClient],

@@ -1,5 +1,11 @@
-import type { AuthGuardModuleOptions } from '@hybrid-auth/auth-guard';
-import { EnvReader, readDatabaseUrl, readGuardConfig, readHttpConfig } from '@hybrid-auth/platform';
+import type { AuthGuardModuleOptions, ServiceTokensOptions } from '@hybrid-auth/auth-guard';
+import {
+  EnvReader,
+  readDatabaseUrl,
+  readGuardConfig,
+  readHttpConfig,
+  readServiceClient,
+} from '@hybrid-auth/platform';
 import type { HttpConfig } from '@hybrid-auth/platform';
 
 export const ORDERS_CONFIG = Symbol('ORDERS_CONFIG');
@@ -16,6 +22,8 @@ export interface OrdersConfig {
   orderRateLimit: { points: number; windowSeconds: number };
   /** The Redis of the revocation feed, also holding the shared order counters; none: in-process. */
   redisUrl?: string;
+  /** Its identity at the token endpoint: catalog-service is called with exchanged tokens. */
+  client: ServiceTokensOptions | undefined;
 }
 
 /** Reads and validates every variable at once; throws a ConfigError naming each bad one. */
@@ -39,6 +47,11 @@ export function loadOrdersConfig(env: Record<string, string | undefined>): Order
       windowSeconds: read.int('ORDERS_RATE_WINDOW', { default: 60, min: 1, max: 86_400 }),
     },
     redisUrl: typeof guard.revocation?.redis === 'string' ? guard.revocation.redis : undefined,
+    client: readServiceClient(read, {
+      clientId: guard.audience,
+      issuer: guard.issuer,
+      jwksUrl: guard.jwksUrl ?? '',
+    }),
   };
   read.done();
   return config;

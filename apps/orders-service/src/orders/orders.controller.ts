@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentUser } from '@hybrid-auth/auth-guard';
+import { AccessToken, CurrentUser } from '@hybrid-auth/auth-guard';
 import type { AuthUser } from '@hybrid-auth/auth-guard';
 import { ApiAuthenticated, ApiError, ApiErrors, notFound } from '@hybrid-auth/platform';
 import { CreateOrderDto } from './dto/create-order.dto';
@@ -45,10 +45,17 @@ export class OrdersController {
   @ApiErrors({ 400: ['validation_failed'], 404: ['not_found'], 429: ['rate_limited'] })
   async create(
     @CurrentUser() user: AuthUser,
+    @AccessToken() accessToken: string,
     @Body() dto: CreateOrderDto,
     @Headers('x-request-id') requestId?: string,
   ): Promise<OrderDto> {
-    const order = await this.orders.place(user.userId, dto.productId, dto.quantity, requestId);
+    const order = await this.orders.place(
+      user.userId,
+      dto.productId,
+      dto.quantity,
+      requestId,
+      accessToken,
+    );
     if (!order) throw notFound('Product');
     return toOrderDto(order);
   }

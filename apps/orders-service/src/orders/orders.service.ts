@@ -29,9 +29,10 @@ export class OrdersService {
     productId: string,
     quantity: number,
     requestId?: string,
+    accessToken?: string,
   ): Promise<Order | null> {
     await this.rateLimit.consume(userId);
-    const product = await this.catalog.findProduct(productId, requestId);
+    const product = await this.catalog.findProduct(productId, requestId, accessToken);
     if (!product) return null;
     const order = this.orders.create({
       userId,

@@ -1,7 +1,11 @@
 import { createTestDatabase } from '@hybrid-auth/database/testing';
 import type { TestDatabase } from '@hybrid-auth/database/testing';
-import { SERVICES, loopbackUrls, processEnv } from '@hybrid-auth/stack';
+import { SERVICES, ensureIdentity, loopbackUrls, processEnv } from '@hybrid-auth/stack';
+import type { StackIdentity } from '@hybrid-auth/stack';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ServiceProcess, freePort } from './service-process';
 
 type StackEnv = Partial<Record<'auth' | 'catalog' | 'orders' | 'billing', Record<string, string>>>;
@@ -14,6 +18,8 @@ export interface StackOptions {
   stream?: string;
   /** Databases to reuse (restarts); created when absent. */
   databases?: { auth: TestDatabase; catalog: TestDatabase; orders: TestDatabase };
+  /** Service key pairs and clients file to reuse; generated into a temporary directory when absent. */
+  identity?: StackIdentity;
 }
 
 export const ISSUER = 'http://auth.stack.test';
@@ -33,6 +39,7 @@ export class Stack {
     readonly orders: ServiceProcess,
     readonly billing: ServiceProcess,
     readonly databases: { auth: TestDatabase; catalog: TestDatabase; orders: TestDatabase },
+    readonly identity: StackIdentity,
   ) {}
 
   static async create(options: StackOptions = {}): Promise<Stack> {
@@ -66,16 +73,20 @@ export class Stack {
       },
     };
     const databaseOf: Record<string, TestDatabase | undefined> = databases;
+    // A key pair per calling service and auth-service's clients file, as npm start makes them.
+    const identity =
+      options.identity ?? ensureIdentity(mkdtempSync(path.join(tmpdir(), 'stack-keys-')), SERVICES);
     const [auth, catalog, orders, billing] = SERVICES.map((s) => {
       const env = processEnv(s, {
         urls,
         common,
         overrides: { ...extra[s.name], ...options.env?.[s.name as keyof StackEnv] },
         databaseUrl: databaseOf[s.name]?.url,
+        identity,
       });
       return new ServiceProcess(s.title, ports[s.name], env as Record<string, string>);
     });
-    const stack = new Stack(auth, catalog, orders, billing, databases);
+    const stack = new Stack(auth, catalog, orders, billing, databases, identity);
     Object.assign(stack, { stream });
     try {
       await stack.auth.start();

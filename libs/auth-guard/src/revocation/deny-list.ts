@@ -28,6 +28,8 @@ interface UserMark {
 export class DenyList {
   private readonly sessions = new Map<string, number>();
   private readonly users = new Map<string, UserMark>();
+  /** Disabled clients: exchanged tokens they obtained (`act.sub`) up to that second are refused. */
+  private readonly clients = new Map<string, { staleBefore: number; dropAt: number }>();
 
   constructor(private readonly retentionMs: number) {}
 
@@ -48,9 +50,24 @@ export class DenyList {
     this.users.set(userId, { role, staleBefore: Math.floor(atMs / 1000), dropAt });
   }
 
+  /**
+   * A client disabled at `atMs`: every token it obtained by exchange until then is refused.
+   * `iat` <= that second, so a token issued in the very second of the change is refused too
+   * (a disabled client cannot get one, and a re-enabled one gets fresh ones after it).
+   */
+  disableClient(clientId: string, atMs: number): void {
+    const dropAt = atMs + this.retentionMs;
+    this.clients.delete(clientId);
+    this.clients.set(clientId, { staleBefore: Math.floor(atMs / 1000), dropAt });
+  }
+
   /** The refusal code for this token, or undefined when nothing is known against it. */
-  check(user: AuthUser): 'session_revoked' | 'token_stale' | undefined {
+  check(user: AuthUser): 'session_revoked' | 'token_stale' | 'invalid_token' | undefined {
     if (this.sessions.size > 0 && this.sessions.has(user.sessionId)) return 'session_revoked';
+    if (this.clients.size > 0 && user.actor !== undefined) {
+      const mark = this.clients.get(user.actor);
+      if (mark !== undefined && user.issuedAt <= mark.staleBefore) return 'invalid_token';
+    }
     if (this.users.size > 0) {
       const mark = this.users.get(user.userId);
       if (mark !== undefined && (mark.role !== user.role || user.issuedAt < mark.staleBefore)) {
@@ -63,7 +80,11 @@ export class DenyList {
   /** Drops entries past their retention. Entries are in arrival order, so it stops early. */
   sweep(nowMs: number): number {
     let dropped = 0;
-    for (const map of [this.sessions, this.users] as Map<string, number | UserMark>[]) {
+    const maps = [this.sessions, this.users, this.clients] as Map<
+      string,
+      number | { dropAt: number }
+    >[];
+    for (const map of maps) {
       for (const [key, value] of map) {
         const dropAt = typeof value === 'number' ? value : value.dropAt;
         if (dropAt > nowMs) break;
@@ -77,6 +98,7 @@ export class DenyList {
   clear(): void {
     this.sessions.clear();
     this.users.clear();
+    this.clients.clear();
   }
 
   get size(): { sessions: number; users: number } {

@@ -37,6 +37,8 @@ export function revocationKeys(
 export type RevocationEvent =
   | { type: 'session'; id: string; sessionId: string; userId: string; at: number }
   | { type: 'user'; id: string; userId: string; role: Role; at: number }
+  /** A machine client was disabled: tokens it obtained by exchange (`act.sub`) are refused. */
+  | { type: 'client'; id: string; clientId: string; at: number }
   | { type: 'heartbeat'; at: number };
 
 /**
@@ -52,6 +54,8 @@ export interface RevocationSnapshot {
 const ID_TEXT = /^[A-Za-z0-9-]{1,64}$/;
 export const isId = (value: unknown): value is string =>
   typeof value === 'string' && ID_TEXT.test(value);
+/** A client id of AUTH_CLIENTS_FILE (never a UUID, but of a wider alphabet). */
+const CLIENT_ID_TEXT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const isTime = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
@@ -59,7 +63,12 @@ export const isTime = (value: unknown): value is number =>
 export function parseOutboxEvent(item: unknown): RevocationSnapshot['events'][number] | undefined {
   if (typeof item !== 'object' || item === null) return undefined;
   const e = item as Record<string, unknown>;
-  if (!isId(e.id) || !isId(e.userId) || !isTime(e.at)) return undefined;
+  if (!isId(e.id) || !isTime(e.at)) return undefined;
+  if (e.type === 'client') {
+    const ok = typeof e.clientId === 'string' && CLIENT_ID_TEXT.test(e.clientId);
+    return ok ? { type: 'client', id: e.id, clientId: e.clientId as string, at: e.at } : undefined;
+  }
+  if (!isId(e.userId)) return undefined;
   if (e.type === 'session' && isId(e.sessionId)) {
     return { type: 'session', id: e.id, sessionId: e.sessionId, userId: e.userId, at: e.at };
   }

@@ -105,7 +105,7 @@ export class RevocationFeed {
     await Promise.all([this.stream?.stop(), this.snapshots?.stop()]);
   }
 
-  check(user: AuthUser): 'session_revoked' | 'token_stale' | undefined {
+  check(user: AuthUser): 'session_revoked' | 'token_stale' | 'invalid_token' | undefined {
     return this.denyList.check(user);
   }
 
@@ -203,6 +203,9 @@ export class RevocationFeed {
         break;
       case 'user':
         this.denyList.markUser(event.userId, event.role, Math.min(event.at, now));
+        break;
+      case 'client':
+        this.denyList.disableClient(event.clientId, Math.min(event.at, now));
         break;
       case 'heartbeat':
         // Clock skew can only shorten freshness, never extend it.

@@ -11,8 +11,12 @@ import type { RevocationSnapshot } from './protocol';
  */
 export interface RevocationFallbackOptions {
   url: string;
-  /** auth-service's `AUTH_REVOCATIONS_SECRET`, sent as a bearer token. */
-  secret: string;
+  /**
+   * The bearer token: a client-credentials token with scope `revocations:read`, asked for on
+   * each poll (e.g. `() => serviceTokens.clientCredentials('revocations:read')`, which caches
+   * it), or auth-service's `AUTH_REVOCATIONS_SECRET`, the documented fallback.
+   */
+  secret: string | (() => Promise<string>);
   /** Poll period while the stream is out of touch (default 1000 ms). */
   intervalMs?: number;
   /** Per-request timeout (default 2000 ms). */
@@ -120,12 +124,13 @@ export class SnapshotPoller {
     const sentAt = this.clock();
     const ticket = (this.fetches += 1);
     try {
+      const bearer = typeof secret === 'string' ? secret : await secret();
       const response = await (this.options.fetch ?? fetch)(url, {
         signal: AbortSignal.any([
           this.aborter.signal,
           AbortSignal.timeout(this.options.timeoutMs ?? DEFAULTS.timeoutMs),
         ]),
-        headers: { accept: 'application/json', authorization: `Bearer ${secret}` },
+        headers: { accept: 'application/json', authorization: `Bearer ${bearer}` },
         redirect: 'error',
       });
       if (!response.ok) {

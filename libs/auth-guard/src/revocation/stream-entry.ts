@@ -143,6 +143,10 @@ function wireEvent(event: RevocationEvent): RevocationEvent {
       const { type, id, userId, role, at } = event;
       return { type, id, userId, role, at };
     }
+    case 'client': {
+      const { type, id, clientId, at } = event;
+      return { type, id, clientId, at };
+    }
   }
 }
 

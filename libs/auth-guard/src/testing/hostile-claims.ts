@@ -79,3 +79,36 @@ export function expired(ctx: CorpusContext): HostileToken[] {
     sign('expired a year ago', ctx.now - 365 * 86_400 - 300, ctx.now - 365 * 86_400),
   ];
 }
+
+/**
+ * Service identity: correctly signed tokens that are exchanged for another service, machine
+ * (client-credentials) tokens, and `act` claims auth-service never writes. A guard accepts
+ * an exchanged token only when its `aud` names the guard's own audience.
+ */
+export function serviceIdentity(ctx: CorpusContext): HostileToken[] {
+  const changed = (name: string, claims: Claims) =>
+    invalid(name, ctx.signer.raw(ctx.header, { ...ctx.claims, ...claims }));
+  const machine: Claims = { ...ctx.claims, sub: 'orders-service', client_id: 'orders-service' };
+  delete machine.sid;
+  delete machine.role;
+  return [
+    changed('exchanged token for another service', {
+      aud: [`${ctx.audience}-other`],
+      act: { sub: 'orders-service' },
+    }),
+    changed('exchanged token for auth-service', {
+      aud: ['auth-service'],
+      act: { sub: 'orders-service' },
+    }),
+    invalid('client-credentials token', ctx.signer.raw(ctx.header, { ...machine, scope: 'x' })),
+    changed('act as a string', { act: 'orders-service' }),
+    changed('act with a numeric sub', { act: { sub: 42 } }),
+    changed('act without sub', { act: {} }),
+    changed('act as an array', { act: [{ sub: 'orders-service' }] }),
+    changed('act with a nested actor', {
+      act: { sub: 'orders-service', act: { sub: 'billing-service' } },
+    }),
+    changed('act.sub with a space', { act: { sub: 'orders service' } }),
+    changed('act null', { act: null }),
+  ];
+}

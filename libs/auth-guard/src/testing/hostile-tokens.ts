@@ -1,4 +1,4 @@
-import { badClaims, expired } from './hostile-claims';
+import { badClaims, expired, serviceIdentity } from './hostile-claims';
 import { dangerousHeaders, hostileKids, tampered, wrongTypes } from './hostile-headers';
 import { corpusContext } from './hostile-jws';
 import type { HostileToken } from './hostile-jws';
@@ -63,6 +63,7 @@ export function hostileTokens(
     ...malformed(ctx),
     ...undecodable(ctx),
     ...badClaims(ctx),
+    ...serviceIdentity(ctx),
     ...expired(ctx),
     ...oversized(ctx),
   ];

@@ -1,7 +1,7 @@
 import { sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP } from '../constants';
-import type { AccessTokenClaims } from '../auth-user';
+import type { AccessTokenClaims, MachineTokenClaims } from '../auth-user';
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -14,7 +14,7 @@ const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('
  * no JWT library would produce (see `signRawJws`).
  */
 export function signAccessToken(
-  claims: AccessTokenClaims,
+  claims: AccessTokenClaims | MachineTokenClaims,
   privateKey: KeyObject,
   kid: string,
 ): string {

@@ -63,6 +63,26 @@ describe('checkClaims', () => {
     expect(codeOf(withClaims({ email_verified: 1 }))).toBe('invalid_token');
   });
 
+  it('exposes act.sub of an exchanged token as actor, and refuses any other act', () => {
+    const exchanged = {
+      ...validPayload(),
+      aud: ['orders-service'],
+      act: { sub: 'billing-service' },
+    };
+    expect(checkClaims(exchanged, RULES).actor).toBe('billing-service');
+    expect(checkClaims(validPayload(), RULES)).not.toHaveProperty('actor');
+    for (const act of [
+      'billing-service',
+      {},
+      { sub: 1 },
+      [],
+      null,
+      { sub: 'a', act: { sub: 'b' } },
+    ]) {
+      expect(codeOf({ ...validPayload(), act })).toBe('invalid_token');
+    }
+  });
+
   it('lists a single string audience as a one-element list', () => {
     expect(checkClaims(withClaims({ aud: 'orders-service' }), RULES).audience).toEqual([
       'orders-service',

@@ -31,7 +31,7 @@ export function checkClaims(payload: unknown, rules: ClaimRules): AuthUser {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw authError('invalid_token', 'payload is not a JSON object');
   }
-  const { iss, aud, sub, sid, role, iat, exp, nbf, jti, email_verified } = payload as Partial<
+  const { iss, aud, sub, sid, role, iat, exp, nbf, jti, email_verified, act } = payload as Partial<
     Record<keyof AccessTokenClaims, unknown>
   >;
   if (iss !== rules.issuer) throw authError('invalid_token', 'iss');
@@ -49,6 +49,7 @@ export function checkClaims(payload: unknown, rules: ClaimRules): AuthUser {
     throw authError('invalid_token', 'email_verified');
   }
   const strength = checkStrength(payload as Record<string, unknown>);
+  const actor = readActor(act);
   if (!isNumericDate(iat) || !isNumericDate(exp)) throw authError('invalid_token', 'iat/exp');
   if (nbf !== undefined && !isNumericDate(nbf)) throw authError('invalid_token', 'nbf');
   const { nowSeconds: now, leewaySeconds: leeway } = rules;
@@ -68,6 +69,7 @@ export function checkClaims(payload: unknown, rules: ClaimRules): AuthUser {
     expiresAt: exp,
     ...(email_verified === undefined ? {} : { emailVerified: email_verified }),
     ...strength,
+    ...(actor === undefined ? {} : { actor }),
   };
 }
 
@@ -103,4 +105,24 @@ function checkStrength(
     ...(authTime === undefined ? {} : { authTime }),
     ...(mfaEnrolled === undefined ? {} : { mfaEnrolled }),
   };
+}
+
+const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * `act` (RFC 8693 §4.1) of an exchanged token: exactly `{ sub: <client id> }`, as
+ * auth-service writes it. Anything else (a string, nested actors, extra members) never came
+ * from auth-service and is refused rather than half-read.
+ */
+function readActor(act: unknown): string | undefined {
+  if (act === undefined) return undefined;
+  const valid =
+    typeof act === 'object' &&
+    act !== null &&
+    !Array.isArray(act) &&
+    Object.keys(act).length === 1 &&
+    typeof (act as { sub?: unknown }).sub === 'string' &&
+    CLIENT_ID.test((act as { sub: string }).sub);
+  if (!valid) throw authError('invalid_token', 'act');
+  return (act as { sub: string }).sub;
 }

@@ -1,11 +1,40 @@
 import {
   DEFAULT_REDIS_PREFIX,
   REDIS_PREFIX_PATTERN,
+  ServiceTokens,
   hasCookiePrefix,
 } from '@hybrid-auth/auth-guard';
 import type { AuthGuardModuleOptions } from '@hybrid-auth/auth-guard';
 import { readRedisUrl } from './database-config';
 import type { EnvReader } from './env-reader';
+import { refusePlainHttp } from './plain-http';
+import { readServiceClient } from './service-client-config';
+
+/** The scope of the client-credentials token the revocation snapshot route accepts. */
+export const REVOCATIONS_SCOPE = 'revocations:read';
+
+/**
+ * The snapshot's bearer: with a client key (AUTH_CLIENT_KEY_FILE), a client-credentials token
+ * with scope `revocations:read`, cached by ServiceTokens; the secret when there is no key, or
+ * when the token cannot be had (the client not registered for it) and a secret is set.
+ */
+function snapshotBearer(
+  read: EnvReader,
+  secret: string | undefined,
+  client: { audience: string; issuer: string; jwksUrl: string },
+): string | (() => Promise<string>) | undefined {
+  const options = readServiceClient(read, { clientId: client.audience, ...client });
+  if (!options) return secret;
+  const tokens = new ServiceTokens(options);
+  return async () => {
+    try {
+      return await tokens.clientCredentials(REVOCATIONS_SCOPE);
+    } catch (error) {
+      if (secret) return secret;
+      throw error;
+    }
+  };
+}
 
 /**
  * The guard settings of a downstream service, from the variables of docs/api.md:
@@ -30,9 +59,12 @@ export function readGuardConfig(
   const secret = read.optionalString('AUTH_REVOCATIONS_SECRET');
   if (secret !== undefined && secret.length < 32)
     read.fail('AUTH_REVOCATIONS_SECRET must be at least 32 random characters');
-  const fallback = secret
+  const issuer = read.string('AUTH_ISSUER', 'hybrid-auth');
+  const audience = read.string('AUTH_AUDIENCE', defaults.audience);
+  const bearer = snapshotBearer(read, secret, { audience, issuer, jwksUrl });
+  const fallback = bearer
     ? {
-        secret,
+        secret: bearer,
         url: read.url(
           'AUTH_REVOCATIONS_URL',
           ['http:', 'https:'],
@@ -50,8 +82,8 @@ export function readGuardConfig(
       'REDIS_URL (or AUTH_REVOCATIONS_SECRET) is required by a strict service (AUTH_STRICT=true)',
     );
   return {
-    issuer: read.string('AUTH_ISSUER', 'hybrid-auth'),
-    audience: read.string('AUTH_AUDIENCE', defaults.audience),
+    issuer,
+    audience,
     jwksUrl,
     maxTokenLifetimeSeconds: read.int('AUTH_ACCESS_TOKEN_TTL', {
       default: 900,
@@ -87,26 +119,6 @@ export function readGuardConfig(
           }
         : undefined,
   };
-}
-
-/**
- * In production the public keys and the revocation news must come over https: over plain
- * http anyone on the path could swap the keys (and mint tokens every guard accepts) or hide
- * revocations. AUTH_ALLOW_INSECURE_HTTP=true allows http on a private network the operator
- * trusts, such as compose's internal one.
- */
-function refusePlainHttp(read: EnvReader, urls: Record<string, string | undefined>): void {
-  const production = read.raw('NODE_ENV') === 'production';
-  const allowed = read.bool('AUTH_ALLOW_INSECURE_HTTP', false);
-  if (!production || allowed) return;
-  for (const [name, url] of Object.entries(urls)) {
-    if (url?.toLowerCase().startsWith('http:')) {
-      read.fail(
-        `${name} is plain http: refused in production (use https, or set ` +
-          'AUTH_ALLOW_INSECURE_HTTP=true for a private network you trust)',
-      );
-    }
-  }
 }
 
 /** AUTH_ACCESS_COOKIE, the bare name: the __Host- prefix follows from AUTH_COOKIE_SECURE. */

@@ -67,7 +67,7 @@ export function configureApp(
   });
   app.enableCsrfProtection({ trustedOrigins: http.trustedOrigins });
   installRequestContext(app.getHttpAdapter().getInstance());
-  installJsonOnly(app.getHttpAdapter().getInstance());
+  installJsonOnly(app.getHttpAdapter().getInstance(), service.formPaths);
   installDrainGuard(app.getHttpAdapter().getInstance());
   installRequestMetrics(app);
   setupDocs(app, service);

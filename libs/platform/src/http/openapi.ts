@@ -11,6 +11,8 @@ export interface ServiceDescription {
   name: string;
   description: string;
   version: string;
+  /** Exact POST paths that also take `application/x-www-form-urlencoded` (OAuth's token endpoint). */
+  formPaths?: readonly string[];
 }
 
 /** The OpenAPI document of a running (or previewed) app. */

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { loopbackUrls, processEnv, withDatabase } from '../environment';
 import { StartError } from '../failure';
-import { GATEWAY, MAIL_CATCHER, MAIL_CATCHER_SMTP_PORT } from '../services';
+import { ensureIdentity } from '../identity';
+import { REPO_ROOT } from '../repo';
+import { GATEWAY, MAIL_CATCHER, MAIL_CATCHER_SMTP_PORT, STACK_PROCESSES } from '../services';
 import type { StackProcess, StackUrls } from '../services';
 import type { Infra } from './infra';
 import { secretsKey } from './secrets-key';
@@ -67,6 +70,13 @@ export function runEnvironments(
   // AUTH_SECRETS_KEY reaches auth-service alone (see `secrets` in the stack list).
   const common = { ...localDefaults(), AUTH_SECRETS_KEY: secretsKey(env) };
   const overrides: NodeJS.ProcessEnv = { ...env };
+  // A key pair per calling service, made once into .data/service-keys; the operator's own
+  // AUTH_CLIENTS_FILE entries are added to the generated ones.
+  const identity = ensureIdentity(
+    path.join(REPO_ROOT, '.data', 'service-keys'),
+    STACK_PROCESSES,
+    env.AUTH_CLIENTS_FILE,
+  );
   delete overrides.REDIS_URL;
   if (infra.redisUrl) overrides.REDIS_URL = infra.redisUrl;
   return new Map(
@@ -76,6 +86,7 @@ export function runEnvironments(
         common,
         overrides,
         databaseUrl: p.database && withDatabase(infra.postgresUrl, p.database),
+        identity,
       });
       // Loopback only, whatever the environment says: the services trust 127.0.0.1 as their
       // proxy and serve the revocation snapshot; only the gateway may listen wider (GATEWAY_HOST).
