@@ -18,7 +18,10 @@ export class Mfa1765300000000 implements MigrationInterface {
       ADD COLUMN amr text[] NOT NULL DEFAULT '{pwd}',
       ADD COLUMN auth_time timestamptz`);
     await db.query('UPDATE sessions SET auth_time = created_at');
-    await db.query('ALTER TABLE sessions ALTER COLUMN auth_time SET NOT NULL');
+    // Like created_at: a row written without it began now.
+    await db.query(
+      'ALTER TABLE sessions ALTER COLUMN auth_time SET NOT NULL, ALTER COLUMN auth_time SET DEFAULT now()',
+    );
     await db.query(`
       CREATE TABLE mfa_totp (
         user_id uuid PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,

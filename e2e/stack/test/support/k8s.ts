@@ -11,7 +11,13 @@ import { ROOT } from './service-process';
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string } } & any;
 
 /** What the manifests read from outside deploy/k8s (kustomize loads them by relative path). */
-const INPUTS = ['deploy/k8s', 'deploy/nginx', 'deploy/compose-secrets.sh', 'apps/web/public'];
+const INPUTS = [
+  'deploy/k8s',
+  'deploy/nginx',
+  'deploy/compose-secrets.sh',
+  'deploy/service-keys.mjs',
+  'apps/web/public',
+];
 
 /**
  * A copy of the manifests with the secrets an operator makes (deploy/compose-secrets.sh and the
