@@ -9,7 +9,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@hybrid-auth/auth-guard';
+import { RequireAal2, Roles } from '@hybrid-auth/auth-guard';
 import { ApiAuthenticated, ApiError, ApiErrors } from '@hybrid-auth/platform';
 import type { Page } from '../events/cursor';
 import { pageSize } from '../events/events.dto';
@@ -20,7 +20,7 @@ import { SelfAudienceGuard } from './self-audience.guard';
 
 const ADMIN_TOKEN =
   'Role admin, with an access token for auth-service alone (log in or refresh with ' +
-  '`"audience": "auth-service"`).';
+  '`"audience": "auth-service"`); `aal2` for an admin with a second factor.';
 
 export function parseUserId(): ParseUUIDPipe {
   return new ParseUUIDPipe({
@@ -35,6 +35,7 @@ export function parseUserId(): ParseUUIDPipe {
 @ApiTags('admin')
 @ApiAuthenticated()
 @Roles('admin')
+@RequireAal2({ whenEnrolled: true })
 @UseGuards(SelfAudienceGuard)
 @Controller('auth/admin/users')
 export class AdminDirectoryController {
@@ -45,7 +46,11 @@ export class AdminDirectoryController {
     description: `${ADMIN_TOKEN} Users in e-mail order; \`query\` keeps those whose address contains it.`,
   })
   @ApiOkResponse({ type: UserPageDto })
-  @ApiErrors({ 400: ['validation_failed'], 403: ['forbidden'] })
+  @ApiErrors({
+    400: ['validation_failed'],
+    401: ['insufficient_user_authentication'],
+    403: ['forbidden'],
+  })
   list(@Query() query: UsersQueryDto): Promise<Page<DirectoryUser>> {
     return this.directory.list(query.query, query.cursor, pageSize(query.limit));
   }
@@ -53,7 +58,12 @@ export class AdminDirectoryController {
   @Get(':id/sessions')
   @ApiOperation({ description: `${ADMIN_TOKEN} The user's live sessions, newest first.` })
   @ApiOkResponse({ type: [AdminSessionDto] })
-  @ApiErrors({ 400: ['validation_failed'], 403: ['forbidden'], 404: ['not_found'] })
+  @ApiErrors({
+    400: ['validation_failed'],
+    401: ['insufficient_user_authentication'],
+    403: ['forbidden'],
+    404: ['not_found'],
+  })
   sessions(@Param('id', parseUserId()) id: string): Promise<AdminSessionView[]> {
     return this.directory.sessionsOf(id);
   }
@@ -64,7 +74,12 @@ export class AdminDirectoryController {
     description: `${ADMIN_TOKEN} Ends every session of the user, pushed to every service.`,
   })
   @ApiNoContentResponse({ description: 'Every session of the user is ended.' })
-  @ApiErrors({ 400: ['validation_failed'], 403: ['forbidden'], 404: ['not_found'] })
+  @ApiErrors({
+    400: ['validation_failed'],
+    401: ['insufficient_user_authentication'],
+    403: ['forbidden'],
+    404: ['not_found'],
+  })
   async revokeAll(@Param('id', parseUserId()) id: string): Promise<void> {
     await this.directory.revokeAll(id);
   }

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@hybrid-auth/auth-guard';
+import { RequireAal2, Roles } from '@hybrid-auth/auth-guard';
 import { ApiAuthenticated, ApiErrors } from '@hybrid-auth/platform';
 import type { Page } from '../events/cursor';
 import { EventQuery } from '../events/event-query';
@@ -12,6 +12,7 @@ import { SelfAudienceGuard } from './self-audience.guard';
 @ApiTags('admin')
 @ApiAuthenticated()
 @Roles('admin')
+@RequireAal2({ whenEnrolled: true })
 @UseGuards(SelfAudienceGuard)
 @Controller('auth/admin/events')
 export class AdminEventsController {
@@ -20,11 +21,16 @@ export class AdminEventsController {
   @Get()
   @ApiOperation({
     description:
-      'Role admin, with an access token for auth-service alone. Security events, newest ' +
+      'Role admin, with an access token for auth-service alone (`aal2` for an admin with a ' +
+      'second factor). Security events, newest ' +
       'first, optionally of one user and of one type.',
   })
   @ApiOkResponse({ type: EventPageDto })
-  @ApiErrors({ 400: ['validation_failed'], 403: ['forbidden'] })
+  @ApiErrors({
+    400: ['validation_failed'],
+    401: ['insufficient_user_authentication'],
+    403: ['forbidden'],
+  })
   list(@Query() query: AdminEventsQueryDto): Promise<Page<AuthEventView>> {
     return this.events.list({
       userId: query.userId,

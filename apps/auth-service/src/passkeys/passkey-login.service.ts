@@ -16,6 +16,7 @@ import { throttleKeys } from '../auth/throttle-keys';
 import { CLOCK } from '../clock';
 import type { Clock } from '../clock';
 import { AUTH_CONFIG } from '../config/auth.config';
+import { AuthEvents } from '../events/auth-events.service';
 import type { AuthConfig } from '../config/auth.config';
 import { SessionsService } from '../sessions/sessions.service';
 import type { ClientInfo } from '../sessions/sessions.service';
@@ -55,6 +56,7 @@ export class PasskeyLoginService {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly tokens: AccessTokensService,
+    private readonly events: AuthEvents,
   ) {}
 
   async options(ip: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
@@ -120,11 +122,25 @@ export class PasskeyLoginService {
     if (moved.length === 0) throw refused();
   }
 
+  /** The new session and its `login_succeeded` event commit together, as for a password. */
   private async startSession(userId: string, client: ClientInfo, now: Date): Promise<TokenResult> {
     const user = await this.users.findById(userId);
     if (!user || user.disabledAt) throw refused();
-    const started = await this.sessions.create(user, client, now, {
-      method: { aal: 'aal2', amr: ['webauthn'] },
+    const started = await this.dataSource.transaction(async (tx) => {
+      const made = await this.sessions.create(user, client, now, {
+        method: { aal: 'aal2', amr: ['webauthn'] },
+        tx,
+      });
+      if (made) {
+        const event = {
+          type: 'login_succeeded' as const,
+          userId,
+          sessionId: made.session.id,
+          details: { method: 'webauthn' },
+        };
+        await this.events.record(tx, { ...event, ...client }, now);
+      }
+      return made;
     });
     if (!started) throw refused();
     const { id, email, role, emailVerified } = user;
