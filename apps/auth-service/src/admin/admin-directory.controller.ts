@@ -34,6 +34,7 @@ export function parseUserId(): ParseUUIDPipe {
 /** Finding users, and their sessions (see SelfAudienceGuard for the token these need). */
 @ApiTags('admin')
 @ApiAuthenticated()
+@ApiErrors({ 401: ['insufficient_user_authentication'] })
 @Roles('admin')
 @RequireAal2({ whenEnrolled: true })
 @UseGuards(SelfAudienceGuard)
@@ -46,11 +47,7 @@ export class AdminDirectoryController {
     description: `${ADMIN_TOKEN} Users in e-mail order; \`query\` keeps those whose address contains it.`,
   })
   @ApiOkResponse({ type: UserPageDto })
-  @ApiErrors({
-    400: ['validation_failed'],
-    401: ['insufficient_user_authentication'],
-    403: ['forbidden'],
-  })
+  @ApiErrors({ 400: ['validation_failed'], 403: ['forbidden'] })
   list(@Query() query: UsersQueryDto): Promise<Page<DirectoryUser>> {
     return this.directory.list(query.query, query.cursor, pageSize(query.limit));
   }
@@ -58,12 +55,7 @@ export class AdminDirectoryController {
   @Get(':id/sessions')
   @ApiOperation({ description: `${ADMIN_TOKEN} The user's live sessions, newest first.` })
   @ApiOkResponse({ type: [AdminSessionDto] })
-  @ApiErrors({
-    400: ['validation_failed'],
-    401: ['insufficient_user_authentication'],
-    403: ['forbidden'],
-    404: ['not_found'],
-  })
+  @ApiErrors({ 400: ['validation_failed'], 403: ['forbidden'], 404: ['not_found'] })
   sessions(@Param('id', parseUserId()) id: string): Promise<AdminSessionView[]> {
     return this.directory.sessionsOf(id);
   }
@@ -74,12 +66,7 @@ export class AdminDirectoryController {
     description: `${ADMIN_TOKEN} Ends every session of the user, pushed to every service.`,
   })
   @ApiNoContentResponse({ description: 'Every session of the user is ended.' })
-  @ApiErrors({
-    400: ['validation_failed'],
-    401: ['insufficient_user_authentication'],
-    403: ['forbidden'],
-    404: ['not_found'],
-  })
+  @ApiErrors({ 400: ['validation_failed'], 403: ['forbidden'], 404: ['not_found'] })
   async revokeAll(@Param('id', parseUserId()) id: string): Promise<void> {
     await this.directory.revokeAll(id);
   }

@@ -11,6 +11,7 @@ import { SelfAudienceGuard } from './self-audience.guard';
 /** The audit trail, for admins (see SelfAudienceGuard for the token it needs). */
 @ApiTags('admin')
 @ApiAuthenticated()
+@ApiErrors({ 401: ['insufficient_user_authentication'] })
 @Roles('admin')
 @RequireAal2({ whenEnrolled: true })
 @UseGuards(SelfAudienceGuard)
@@ -26,11 +27,7 @@ export class AdminEventsController {
       'first, optionally of one user and of one type.',
   })
   @ApiOkResponse({ type: EventPageDto })
-  @ApiErrors({
-    400: ['validation_failed'],
-    401: ['insufficient_user_authentication'],
-    403: ['forbidden'],
-  })
+  @ApiErrors({ 400: ['validation_failed'], 403: ['forbidden'] })
   list(@Query() query: AdminEventsQueryDto): Promise<Page<AuthEventView>> {
     return this.events.list({
       userId: query.userId,

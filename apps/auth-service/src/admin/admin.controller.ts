@@ -15,6 +15,7 @@ import { SelfAudienceGuard } from './self-audience.guard';
  */
 @ApiTags('admin')
 @ApiAuthenticated()
+@ApiErrors({ 401: ['insufficient_user_authentication'] })
 @Roles('admin')
 @RequireAal2({ whenEnrolled: true })
 @UseGuards(SelfAudienceGuard)
@@ -32,12 +33,7 @@ export class AdminController {
       '`"audience": "auth-service"`. An ordinary token (one that lists other services) is ' +
       '401 `invalid_token`, whoever holds it. An admin with a second factor needs `aal2`.',
   })
-  @ApiErrors({
-    400: ['validation_failed'],
-    401: ['insufficient_user_authentication'],
-    403: ['forbidden'],
-    404: ['not_found'],
-  })
+  @ApiErrors({ 400: ['validation_failed'], 403: ['forbidden'], 404: ['not_found'] })
   async update(
     @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
     @Body() dto: UpdateUserDto,
