@@ -147,6 +147,52 @@ describe('auth_events of multi-factor sign-in: TOTP, step-up, recovery codes, pa
     ]);
   });
 
+  it('records refused passkey sign-ins: a replayed answer, a copied authenticator, an unknown passkey', async () => {
+    const session = await signUpAndLogin(t);
+    const authenticator = new SoftAuthenticator();
+    const options = await t
+      .http()
+      .post('/auth/passkeys/register/options')
+      .set(bearer(session.accessToken))
+      .expect(200);
+    const passkey = (
+      await t
+        .http()
+        .post('/auth/passkeys/register')
+        .set(bearer(session.accessToken))
+        .send({ response: authenticator.create(options.body, ORIGIN) })
+        .expect(201)
+    ).body;
+    const signIn = async (device: SoftAuthenticator) => {
+      const request = await t.http().post('/auth/passkeys/login/options').expect(200);
+      const response = device.get(request.body, ORIGIN);
+      return { response, res: await t.http().post('/auth/passkeys/login').send({ response }) };
+    };
+    const clone = authenticator.clone();
+    const first = await signIn(authenticator);
+    expect(first.res.status).toBe(200);
+    await t.http().post('/auth/passkeys/login').send({ response: first.response }).expect(401);
+    expect((await signIn(clone)).res.status).toBe(401);
+    expect((await signIn(new SoftAuthenticator())).res.status).toBe(401);
+
+    const failed = (reason: string) => ({ reason, method: 'webauthn', passkeyId: passkey.id });
+    const events = await eventsOf(session.user.id);
+    expect(events.slice(-3).map((e) => [e.type, e.details])).toEqual([
+      ['login_succeeded', { method: 'webauthn' }],
+      ['login_failed', failed('passkey_not_verified')],
+      ['login_failed', failed('passkey_counter')],
+    ]);
+    const [unknown] = await t.dataSource.query(
+      `SELECT user_id, ip, details FROM auth_events WHERE type = 'login_failed'
+       ORDER BY id DESC LIMIT 1`,
+    );
+    expect(unknown).toEqual({
+      user_id: null,
+      ip: t.clientIp,
+      details: { reason: 'unknown_passkey', method: 'webauthn' },
+    });
+  });
+
   it('shows users their own step-ups, refusals and recovery codes left', async () => {
     const { login: first, confirmed } = await enrolledUser(t);
     const a = (await login(t, first.user.email).expect(200)).body;

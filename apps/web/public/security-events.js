@@ -38,6 +38,7 @@ const TITLES_BY_METHOD = /** @type {Record<string, string>} */ ({
   'login_succeeded:webauthn': 'Signed in with a passkey',
   'login_failed:otp': 'Failed two-step sign-in: authenticator code refused',
   'login_failed:recovery': 'Failed two-step sign-in: recovery code refused',
+  'login_failed:webauthn': 'Failed sign-in with a passkey',
   'mfa_verified:otp': 'Second step of sign-in completed with an authenticator code',
   'mfa_verified:recovery': 'Second step of sign-in completed with a recovery code',
 });
@@ -55,6 +56,8 @@ const REASONS = /** @type {Record<string, string>} */ ({
   code_reused: 'a code that was already used',
   wrong_recovery_code: 'unknown or used recovery code',
   not_enrolled: 'two-step sign-in is not set up',
+  passkey_not_verified: 'not accepted',
+  passkey_counter: 'the passkey may have been copied',
 });
 
 /** @type {string | null} */
