@@ -5,7 +5,7 @@ import { busy, byId, h } from './dom.js';
 import { describeDevice, describeError, formatAgo, formatDate } from './format.js';
 
 /**
- * @typedef {{ id: string, type: string, at: string, sessionId: string | null, ip: string | null, userAgent: string | null, details: Record<string, string> }} SecurityEvent
+ * @typedef {{ id: string, type: string, at: string, sessionId: string | null, ip: string | null, userAgent: string | null, details: Record<string, string | number> }} SecurityEvent
  */
 
 const PAGE = 10;
@@ -28,8 +28,19 @@ const TITLES = /** @type {Record<string, string>} */ ({
   mfa_enrolled: 'Two-step sign-in turned on',
   mfa_disabled: 'Two-step sign-in turned off',
   mfa_recovery_code_used: 'A recovery code was used',
+  mfa_verified: 'Second step of sign-in completed',
   passkey_added: 'Passkey added',
   passkey_removed: 'Passkey removed',
+});
+
+/** A title that depends on how it happened (`details.method`), e.g. a sign-in with a passkey. */
+const TITLES_BY_METHOD = /** @type {Record<string, string>} */ ({
+  'login_succeeded:webauthn': 'Signed in with a passkey',
+  'login_failed:otp': 'Failed two-step sign-in: authenticator code refused',
+  'login_failed:recovery': 'Failed two-step sign-in: recovery code refused',
+  'login_failed:webauthn': 'Failed sign-in with a passkey',
+  'mfa_verified:otp': 'Second step of sign-in completed with an authenticator code',
+  'mfa_verified:recovery': 'Second step of sign-in completed with a recovery code',
 });
 
 const REASONS = /** @type {Record<string, string>} */ ({
@@ -41,6 +52,12 @@ const REASONS = /** @type {Record<string, string>} */ ({
   admin_revoked: 'by an administrator',
   wrong_password: 'wrong password',
   disabled: 'the account is disabled',
+  wrong_code: 'wrong code',
+  code_reused: 'a code that was already used',
+  wrong_recovery_code: 'unknown or used recovery code',
+  not_enrolled: 'two-step sign-in is not set up',
+  passkey_not_verified: 'not accepted',
+  passkey_counter: 'the passkey may have been copied',
 });
 
 /** @type {string | null} */
@@ -77,8 +94,11 @@ async function loadPage() {
 
 /** @param {SecurityEvent} event */
 function renderEvent(event) {
-  const reason = REASONS[event.details?.reason ?? ''];
-  const title = TITLES[event.type] ?? event.type;
+  const reason = REASONS[event.details?.reason ?? ''] ?? remaining(event);
+  const title =
+    TITLES_BY_METHOD[`${event.type}:${event.details?.method ?? ''}`] ??
+    TITLES[event.type] ??
+    event.type;
   const where = [event.userAgent ? describeDevice(event.userAgent) : '', event.ip ?? '']
     .filter(Boolean)
     .join(' · ');
@@ -89,6 +109,13 @@ function renderEvent(event) {
     h('time', { datetime: event.at, title: formatDate(event.at) }, formatAgo(event.at)),
     ...(where ? [h('span', { class: 'event-where', title: event.userAgent ?? '' }, where)] : []),
   );
+}
+
+/** "3 left" for a recovery code, so running low shows; undefined for other events. */
+function remaining(/** @type {SecurityEvent} */ event) {
+  const left = event.details?.remaining;
+  if (event.type !== 'mfa_recovery_code_used' || typeof left !== 'number') return undefined;
+  return left === 1 ? '1 left' : `${left} left`;
 }
 
 /** Wires the "show older" button; errors go to `onError`. */

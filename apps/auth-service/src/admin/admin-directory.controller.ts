@@ -9,7 +9,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@hybrid-auth/auth-guard';
+import { RequireAal2, Roles } from '@hybrid-auth/auth-guard';
 import { ApiAuthenticated, ApiError, ApiErrors } from '@hybrid-auth/platform';
 import type { Page } from '../events/cursor';
 import { pageSize } from '../events/events.dto';
@@ -20,7 +20,7 @@ import { SelfAudienceGuard } from './self-audience.guard';
 
 const ADMIN_TOKEN =
   'Role admin, with an access token for auth-service alone (log in or refresh with ' +
-  '`"audience": "auth-service"`).';
+  '`"audience": "auth-service"`); `aal2` for an admin with a second factor.';
 
 export function parseUserId(): ParseUUIDPipe {
   return new ParseUUIDPipe({
@@ -34,7 +34,9 @@ export function parseUserId(): ParseUUIDPipe {
 /** Finding users, and their sessions (see SelfAudienceGuard for the token these need). */
 @ApiTags('admin')
 @ApiAuthenticated()
+@ApiErrors({ 401: ['insufficient_user_authentication'] })
 @Roles('admin')
+@RequireAal2({ whenEnrolled: true })
 @UseGuards(SelfAudienceGuard)
 @Controller('auth/admin/users')
 export class AdminDirectoryController {

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@hybrid-auth/auth-guard';
+import { RequireAal2, Roles } from '@hybrid-auth/auth-guard';
 import { ApiAuthenticated, ApiErrors } from '@hybrid-auth/platform';
 import type { Page } from '../events/cursor';
 import { EventQuery } from '../events/event-query';
@@ -11,7 +11,9 @@ import { SelfAudienceGuard } from './self-audience.guard';
 /** The audit trail, for admins (see SelfAudienceGuard for the token it needs). */
 @ApiTags('admin')
 @ApiAuthenticated()
+@ApiErrors({ 401: ['insufficient_user_authentication'] })
 @Roles('admin')
+@RequireAal2({ whenEnrolled: true })
 @UseGuards(SelfAudienceGuard)
 @Controller('auth/admin/events')
 export class AdminEventsController {
@@ -20,7 +22,8 @@ export class AdminEventsController {
   @Get()
   @ApiOperation({
     description:
-      'Role admin, with an access token for auth-service alone. Security events, newest ' +
+      'Role admin, with an access token for auth-service alone (`aal2` for an admin with a ' +
+      'second factor). Security events, newest ' +
       'first, optionally of one user and of one type.',
   })
   @ApiOkResponse({ type: EventPageDto })

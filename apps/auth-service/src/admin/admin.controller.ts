@@ -1,6 +1,6 @@
 import { Body, Controller, Param, ParseUUIDPipe, Patch, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@hybrid-auth/auth-guard';
+import { RequireAal2, Roles } from '@hybrid-auth/auth-guard';
 import { ApiAuthenticated, ApiError, ApiErrors } from '@hybrid-auth/platform';
 import { AdminUsersService } from './admin-users.service';
 import { UpdateUserDto } from './update-user.dto';
@@ -9,11 +9,15 @@ import { SelfAudienceGuard } from './self-audience.guard';
 
 /**
  * Needs role admin and an access token for auth-service alone (`aud: ["auth-service"]`,
- * from login or refresh with `audience: "auth-service"`): see SelfAudienceGuard.
+ * from login or refresh with `audience: "auth-service"`): see SelfAudienceGuard. An admin
+ * with a second factor also needs `aal2` (401 `insufficient_user_authentication` with the
+ * RFC 9470 challenge otherwise, from the global guard), as for their own sessions.
  */
 @ApiTags('admin')
 @ApiAuthenticated()
+@ApiErrors({ 401: ['insufficient_user_authentication'] })
 @Roles('admin')
+@RequireAal2({ whenEnrolled: true })
 @UseGuards(SelfAudienceGuard)
 @Controller('auth/admin/users')
 export class AdminController {
@@ -27,7 +31,7 @@ export class AdminController {
     description:
       'Role admin, with an access token for auth-service alone: log in or refresh with ' +
       '`"audience": "auth-service"`. An ordinary token (one that lists other services) is ' +
-      '401 `invalid_token`, whoever holds it.',
+      '401 `invalid_token`, whoever holds it. An admin with a second factor needs `aal2`.',
   })
   @ApiErrors({ 400: ['validation_failed'], 403: ['forbidden'], 404: ['not_found'] })
   async update(

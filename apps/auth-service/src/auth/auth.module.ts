@@ -5,6 +5,7 @@ import { EmailTokens } from '../email/email-tokens';
 import { ForgotPassword } from '../email/forgot-password';
 import { MailModule } from '../mail/mail.module';
 import { MfaController } from '../mfa/mfa.controller';
+import { MfaEvents } from '../mfa/mfa-events';
 import { MfaService } from '../mfa/mfa.service';
 import { RecoveryCodeStore } from '../mfa/recovery-code-store';
 import { TotpFactors } from '../mfa/totp-factors';
@@ -44,6 +45,7 @@ import { SessionsController } from './sessions.controller';
     EmailTokens,
     ForgotPassword,
     MfaService,
+    MfaEvents,
     TotpFactors,
     RecoveryCodeStore,
     PasskeysService,

@@ -30,9 +30,9 @@ const MAX_IP = 64;
  * request being handled unless given; the admin who made a change is added to `details` as
  * `actorId` when it is not the user the event is about.
  *
- * Flows still to be built call it the same way, in their own transaction, e.g. on TOTP
- * confirmation: `await events.record(tx, { type: 'mfa_enrolled', userId, sessionId,
- * details: { method: 'totp' } }, now)`. The reserved types are in NOT_YET_RECORDED.
+ * Flows call it in their own transaction, e.g. on TOTP confirmation (MfaEvents):
+ * `await events.record(tx, { type: 'mfa_enrolled', userId, sessionId, details: { method:
+ * 'totp' } }, now)`. The types no flow writes yet are in NOT_YET_RECORDED.
  */
 @Injectable()
 export class AuthEvents {

@@ -1,7 +1,7 @@
 /**
  * Every kind of security event. The recorded ones are written by the flows of this service;
- * the others are reserved for flows still being built (multi-factor sign-in, passkeys,
- * service clients), which call AuthEvents.record with them.
+ * the others are reserved for flows still being built (service clients), which call
+ * AuthEvents.record with them.
  */
 export const EVENT_TYPES = [
   'user_registered',
@@ -20,6 +20,7 @@ export const EVENT_TYPES = [
   'mfa_enrolled',
   'mfa_disabled',
   'mfa_recovery_code_used',
+  'mfa_verified',
   'passkey_added',
   'passkey_removed',
   'client_token_issued',
@@ -32,6 +33,7 @@ export const NOT_YET_RECORDED: readonly AuthEventType[] = [
   'mfa_enrolled',
   'mfa_disabled',
   'mfa_recovery_code_used',
+  'mfa_verified',
   'passkey_added',
   'passkey_removed',
   'client_token_issued',

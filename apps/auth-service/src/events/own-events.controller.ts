@@ -8,8 +8,11 @@ import { EventQuery } from './event-query';
 import type { AuthEventView } from './event-types';
 import { EventPageDto, OwnEventsQueryDto, pageSize } from './events.dto';
 
-/** What a user may see of their own events' details: the reason, never the acting admin. */
-const SHOWN_DETAILS = ['reason', 'role', 'scope'];
+/**
+ * What a user may see of their own events' details: the reason, how they signed in or stepped
+ * up (`method`), recovery codes left; never the acting admin.
+ */
+const SHOWN_DETAILS = ['reason', 'role', 'scope', 'method', 'remaining'];
 
 @ApiTags('events')
 @ApiAuthenticated()
@@ -20,8 +23,9 @@ export class OwnEventsController {
   @Get()
   @ApiOperation({
     description:
-      "The caller's own security events, newest first (sign-ins from where, password and " +
-      'e-mail changes, ended sessions). An addition to the contract, for the account page.',
+      "The caller's own security events, newest first (sign-ins from where, password, " +
+      'e-mail and second-factor changes, ended sessions). An addition to the contract, for the ' +
+      'account page.',
   })
   @ApiOkResponse({ type: EventPageDto })
   @ApiErrors({ 400: ['validation_failed'] })

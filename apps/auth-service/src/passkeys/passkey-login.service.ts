@@ -16,6 +16,7 @@ import { throttleKeys } from '../auth/throttle-keys';
 import { CLOCK } from '../clock';
 import type { Clock } from '../clock';
 import { AUTH_CONFIG } from '../config/auth.config';
+import { AuthEvents } from '../events/auth-events.service';
 import type { AuthConfig } from '../config/auth.config';
 import { SessionsService } from '../sessions/sessions.service';
 import type { ClientInfo } from '../sessions/sessions.service';
@@ -34,6 +35,21 @@ interface StoredPasskey {
 }
 
 const refused = () => new ApiError(401, 'invalid_credentials', 'The passkey was not accepted');
+
+/** Why a passkey sign-in was refused, as `details.reason` of its `login_failed`. */
+type PasskeyRefusal =
+  | 'unknown_passkey'
+  | 'passkey_not_verified'
+  | 'passkey_counter'
+  | 'disabled'
+  | 'credentials_changed';
+
+class Refusal {
+  constructor(
+    readonly reason: PasskeyRefusal,
+    readonly passkey?: StoredPasskey,
+  ) {}
+}
 
 /**
  * Sign-in with a passkey alone: a new session at `aal2`, `amr: ["webauthn"]`. Both steps are
@@ -55,6 +71,7 @@ export class PasskeyLoginService {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly tokens: AccessTokensService,
+    private readonly events: AuthEvents,
   ) {}
 
   async options(ip: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
@@ -67,25 +84,47 @@ export class PasskeyLoginService {
     return options;
   }
 
+  /**
+   * A refusal past the shape check is recorded as `login_failed` (method webauthn, the reason,
+   * the passkey's id when known), right after the decision, as a wrong password is: a counter
+   * that went backwards is how a copied authenticator shows. Bounded by the throttle above.
+   */
   async login(response: unknown, client: ClientInfo & { ip: string }): Promise<TokenResult> {
     await this.throttle(client.ip);
     const answer = response as Partial<AuthenticationResponseJSON>;
     if (typeof answer.id !== 'string' || answer.id.length > 1024) throw refused();
+    const now = this.clock.now();
+    try {
+      return await this.attempt(answer as AuthenticationResponseJSON, client, now);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      const { reason, passkey } = error;
+      const details = { reason, method: 'webauthn', ...(passkey && { passkeyId: passkey.id }) };
+      const event = { type: 'login_failed' as const, userId: passkey?.user_id, details };
+      await this.events.record(this.dataSource.manager, { ...event, ...client }, now);
+      throw refused();
+    }
+  }
+
+  private async attempt(
+    answer: AuthenticationResponseJSON,
+    client: ClientInfo,
+    now: Date,
+  ): Promise<TokenResult> {
     const rows: StoredPasskey[] = await this.dataSource.query(
       `SELECT id, user_id, credential_id, public_key, counter, transports FROM passkeys
        WHERE credential_id = $1`,
       [answer.id],
     );
     const passkey = rows[0];
-    if (!passkey) throw refused();
+    if (!passkey) throw new Refusal('unknown_passkey');
     const handle = answer.response?.userHandle;
     if (handle !== undefined && handle !== userHandle(passkey.user_id).toString('base64url')) {
-      throw refused();
+      throw new Refusal('passkey_not_verified', passkey);
     }
-    const now = this.clock.now();
     const { rpId, origin } = this.config.webauthn;
     const verified = await verifyAuthenticationResponse({
-      response: answer as AuthenticationResponseJSON,
+      response: answer,
       expectedChallenge: (challenge) => this.challenges.consume(challenge, 'login', null, now),
       expectedOrigin: origin,
       expectedRPID: rpId,
@@ -93,16 +132,19 @@ export class PasskeyLoginService {
       credential: {
         id: passkey.credential_id,
         publicKey: new Uint8Array(passkey.public_key),
-        counter: Number(passkey.counter),
+        // The counter is checked by advanceCounter, atomically and only once the signature
+        // holds (the library checks it before the signature, so a forged answer could pass
+        // for a copied authenticator in the trail). Same rule: it grows, or stays 0.
+        counter: 0,
         transports: passkey.transports,
       },
     }).catch((error: unknown) => {
       this.logger.log({ msg: 'passkey refused', reason: String(error).slice(0, 200) });
       return undefined;
     });
-    if (!verified?.verified) throw refused();
+    if (!verified?.verified) throw new Refusal('passkey_not_verified', passkey);
     await this.advanceCounter(passkey, verified.authenticationInfo.newCounter, now);
-    return this.startSession(passkey.user_id, client, now);
+    return this.startSession(passkey, client, now);
   }
 
   /**
@@ -117,16 +159,35 @@ export class PasskeyLoginService {
        SELECT * FROM used`,
       [passkey.id, next, now],
     );
-    if (moved.length === 0) throw refused();
+    if (moved.length === 0) throw new Refusal('passkey_counter', passkey);
   }
 
-  private async startSession(userId: string, client: ClientInfo, now: Date): Promise<TokenResult> {
+  /** The new session and its `login_succeeded` event commit together, as for a password. */
+  private async startSession(
+    passkey: StoredPasskey,
+    client: ClientInfo,
+    now: Date,
+  ): Promise<TokenResult> {
+    const userId = passkey.user_id;
     const user = await this.users.findById(userId);
-    if (!user || user.disabledAt) throw refused();
-    const started = await this.sessions.create(user, client, now, {
-      method: { aal: 'aal2', amr: ['webauthn'] },
+    if (!user || user.disabledAt) throw new Refusal('disabled', passkey);
+    const started = await this.dataSource.transaction(async (tx) => {
+      const made = await this.sessions.create(user, client, now, {
+        method: { aal: 'aal2', amr: ['webauthn'] },
+        tx,
+      });
+      if (made) {
+        const event = {
+          type: 'login_succeeded' as const,
+          userId,
+          sessionId: made.session.id,
+          details: { method: 'webauthn' },
+        };
+        await this.events.record(tx, { ...event, ...client }, now);
+      }
+      return made;
     });
-    if (!started) throw refused();
+    if (!started) throw new Refusal('credentials_changed', passkey);
     const { id, email, role, emailVerified } = user;
     const sessionUser = { id, email, role, emailVerified };
     const strength = {

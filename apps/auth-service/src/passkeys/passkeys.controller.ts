@@ -116,6 +116,6 @@ export class PasskeysController {
     404: ['not_found'],
   })
   async remove(@CurrentUser() user: AuthUser, @Param('id', parseId()) id: string): Promise<void> {
-    await this.passkeys.remove(user.userId, id);
+    await this.passkeys.remove(user, id);
   }
 }

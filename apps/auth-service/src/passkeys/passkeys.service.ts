@@ -7,10 +7,12 @@ import type {
   RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { CLOCK } from '../clock';
 import type { Clock } from '../clock';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
+import { AuthEvents } from '../events/auth-events.service';
 import { UsersService } from '../users/users.service';
 import type { PasskeyDto } from './passkeys.dto';
 import { WebAuthnChallenges } from './webauthn-challenges';
@@ -30,7 +32,8 @@ const notVerified = () =>
  * Registering, listing and removing passkeys, through `@simplewebauthn/server` (which checks
  * the challenge, origin, rp id hash, flags and attestation; we ask for no attestation: a
  * passkey here proves possession, not a make of device). User verification is required, so
- * a passkey is something you have plus a PIN or biometric: `aal2` on its own.
+ * a passkey is something you have plus a PIN or biometric: `aal2` on its own. Adding and
+ * removing one write `passkey_added` / `passkey_removed` in the same transaction.
  */
 @Injectable()
 export class PasskeysService {
@@ -40,6 +43,7 @@ export class PasskeysService {
     private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly challenges: WebAuthnChallenges,
+    private readonly events: AuthEvents,
   ) {}
 
   async registrationOptions(user: AuthUser): Promise<PublicKeyCredentialCreationOptionsJSON> {
@@ -78,22 +82,26 @@ export class PasskeysService {
     }).catch(() => undefined);
     if (!verified?.verified) throw notVerified();
     const { credential } = verified.registrationInfo;
-    const rows: PasskeyRow[] = await this.dataSource.query(
-      `INSERT INTO passkeys (user_id, credential_id, public_key, counter, transports, name, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (credential_id) DO NOTHING
-       RETURNING id, name, created_at, last_used_at`,
-      [
-        user.userId,
-        credential.id,
-        Buffer.from(credential.publicKey),
-        credential.counter,
-        credential.transports ?? [],
-        name ?? `Passkey ${now.toISOString().slice(0, 10)}`,
-        now,
-      ],
-    );
-    if (!rows[0]) throw notVerified();
-    return toDto(rows[0]);
+    const row = await this.dataSource.transaction(async (tx) => {
+      const rows: PasskeyRow[] = await tx.query(
+        `INSERT INTO passkeys (user_id, credential_id, public_key, counter, transports, name, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (credential_id) DO NOTHING
+         RETURNING id, name, created_at, last_used_at`,
+        [
+          user.userId,
+          credential.id,
+          Buffer.from(credential.publicKey),
+          credential.counter,
+          credential.transports ?? [],
+          name ?? `Passkey ${now.toISOString().slice(0, 10)}`,
+          now,
+        ],
+      );
+      if (rows[0]) await this.recordChange(tx, 'passkey_added', user, rows[0].id, now);
+      return rows[0];
+    });
+    if (!row) throw notVerified();
+    return toDto(row);
   }
 
   async list(userId: string): Promise<PasskeyDto[]> {
@@ -105,13 +113,31 @@ export class PasskeysService {
     return rows.map(toDto);
   }
 
-  async remove(userId: string, id: string): Promise<void> {
-    const rows: unknown[] = await this.dataSource.query(
-      `WITH gone AS (DELETE FROM passkeys WHERE id = $1 AND user_id = $2 RETURNING 1)
-       SELECT * FROM gone`,
-      [id, userId],
-    );
-    if (rows.length === 0) throw notFound('Passkey');
+  async remove(user: AuthUser, id: string): Promise<void> {
+    const now = this.clock.now();
+    const removed = await this.dataSource.transaction(async (tx) => {
+      const rows: unknown[] = await tx.query(
+        `WITH gone AS (DELETE FROM passkeys WHERE id = $1 AND user_id = $2 RETURNING 1)
+         SELECT * FROM gone`,
+        [id, user.userId],
+      );
+      if (rows.length === 0) return false;
+      await this.recordChange(tx, 'passkey_removed', user, id, now);
+      return true;
+    });
+    if (!removed) throw notFound('Passkey');
+  }
+
+  /** The passkey's id, never its name (the user's own words) nor anything of the key. */
+  private recordChange(
+    tx: EntityManager,
+    type: 'passkey_added' | 'passkey_removed',
+    user: AuthUser,
+    passkeyId: string,
+    now: Date,
+  ): Promise<void> {
+    const event = { type, userId: user.userId, sessionId: user.sessionId, details: { passkeyId } };
+    return this.events.record(tx, event, now);
   }
 
   private credentialsOf(

@@ -57,6 +57,14 @@ describe('multi-factor sign-in on the account page, in Chromium', () => {
     await button('Sign in').click();
     await page.heading('Two-step verification').waitFor();
   };
+  /** The titles of "Recent security activity", newest first, once `newest` is on top. */
+  const activity = async (newest: string) => {
+    const items = page.page
+      .getByRole('region', { name: 'Recent security activity' })
+      .getByRole('listitem');
+    await items.first().filter({ hasText: newest }).waitFor();
+    return items.allTextContents();
+  };
   const signOut = async () => {
     await page.page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
     await page.heading('Sign in').waitFor();
@@ -104,6 +112,20 @@ describe('multi-factor sign-in on the account page, in Chromium', () => {
     await button('Verify').click();
     await page.heading('My account').waitFor();
     expect(await accessClaims(context)).toMatchObject({ aal: 'aal2', amr: ['pwd', 'recovery'] });
+
+    // The account's activity tells each step in words.
+    const texts = await activity('Second step of sign-in completed with a recovery code');
+    expect(texts[1]).toMatch(/^A recovery code was used \(9 left\)/);
+    expect(texts).toContainEqual(
+      expect.stringMatching(
+        /^Failed two-step sign-in: authenticator code refused \(wrong code\).*Chrome on Linux/,
+      ),
+    );
+    expect(texts).toContainEqual(
+      expect.stringMatching(/^Second step of sign-in completed with an authenticator code/),
+    );
+    expect(texts).toContainEqual(expect.stringMatching(/^Two-step sign-in turned on/));
+    await screenshot(page.page, 'mfa-04-activity');
     await signOut();
   });
 
@@ -132,5 +154,8 @@ describe('multi-factor sign-in on the account page, in Chromium', () => {
     await page.heading('My account').waitFor();
     expect(await page.page.locator('#profile-email').textContent()).toBe(email);
     expect(await accessClaims(context)).toMatchObject({ aal: 'aal2', amr: ['webauthn'] });
+    const texts = await activity('Signed in with a passkey');
+    expect(texts[0]).toMatch(/Chrome on Linux/);
+    expect(texts).toContainEqual(expect.stringMatching(/^Passkey added/));
   });
 });
