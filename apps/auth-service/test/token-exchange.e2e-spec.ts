@@ -68,6 +68,24 @@ describe('POST /auth/token: token exchange with private_key_jwt', () => {
     });
     expect((payload.exp as number) - (payload.iat as number)).toBe(60);
     expect(payload.jti).not.toBe(user.jti);
+    // The audit trail says which client got a token for whom, never the token itself.
+    const events: { user_id: string; session_id: string; details: Record<string, string> }[] =
+      await t.dataSource.query(
+        `SELECT user_id, session_id, details FROM auth_events
+         WHERE type = 'client_token_issued' AND user_id = $1`,
+        [s.user.id],
+      );
+    expect(events).toEqual([
+      {
+        user_id: s.user.id,
+        session_id: s.sessionId,
+        details: {
+          clientId: 'orders-service',
+          grant: 'token_exchange',
+          audience: 'catalog-service',
+        },
+      },
+    ]);
   });
 
   it('accepts JSON too, and the issuer as the assertion audience', async () => {

@@ -32,7 +32,7 @@ const MAX_IP = 64;
  *
  * Flows call it in their own transaction, e.g. on TOTP confirmation (MfaEvents):
  * `await events.record(tx, { type: 'mfa_enrolled', userId, sessionId, details: { method:
- * 'totp' } }, now)`. The types no flow writes yet are in NOT_YET_RECORDED.
+ * 'totp' } }, now)`.
  */
 @Injectable()
 export class AuthEvents {

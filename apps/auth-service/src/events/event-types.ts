@@ -1,8 +1,4 @@
-/**
- * Every kind of security event. The recorded ones are written by the flows of this service;
- * the others are reserved for flows still being built (service clients), which call
- * AuthEvents.record with them.
- */
+/** Every kind of security event; each is written by a flow of this service. */
 export const EVENT_TYPES = [
   'user_registered',
   'login_succeeded',
@@ -27,17 +23,6 @@ export const EVENT_TYPES = [
 ] as const;
 
 export type AuthEventType = (typeof EVENT_TYPES)[number];
-
-/** Reserved: no flow writes them yet. */
-export const NOT_YET_RECORDED: readonly AuthEventType[] = [
-  'mfa_enrolled',
-  'mfa_disabled',
-  'mfa_recovery_code_used',
-  'mfa_verified',
-  'passkey_added',
-  'passkey_removed',
-  'client_token_issued',
-];
 
 export function isEventType(value: unknown): value is AuthEventType {
   return typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);

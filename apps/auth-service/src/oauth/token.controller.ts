@@ -3,9 +3,13 @@ import { ApiConsumes, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '
 import { Public } from '@hybrid-auth/auth-guard';
 import { ApiErrors } from '@hybrid-auth/platform';
 import type { FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
 import { clientInfo } from '../auth/client-info';
+import { CLOCK } from '../clock';
+import type { Clock } from '../clock';
+import { AuthEvents } from '../events/auth-events.service';
 import { ClientAuthenticator } from './client-authenticator';
 import type { Grant, RegisteredClient } from './clients';
 import { oauthError } from './oauth-errors';
@@ -45,6 +49,9 @@ export class TokenController {
     private readonly clients: ClientAuthenticator,
     private readonly subjects: SubjectTokens,
     private readonly issuer: ServiceTokenIssuer,
+    private readonly events: AuthEvents,
+    private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post()
@@ -88,7 +95,7 @@ export class TokenController {
     const issued =
       grant === 'token_exchange'
         ? await this.exchange(client, params)
-        : this.clientCredentials(client, params);
+        : await this.clientCredentials(client, params);
     return {
       access_token: issued.token,
       issued_token_type: ACCESS_TOKEN_TYPE,
@@ -123,10 +130,15 @@ export class TokenController {
       throw oauthError('invalid_target', `This client may not ask for a token for ${audience}`);
     }
     const subject = await this.subjects.verify(subjectToken, client.id);
-    return this.issuer.exchange(subject, client, audience);
+    const issued = this.issuer.exchange(subject, client, audience);
+    await this.issued(client, 'token_exchange', { audience }, subject.sub, subject.sid);
+    return issued;
   }
 
-  private clientCredentials(client: RegisteredClient, params: TokenParams): IssuedServiceToken {
+  private async clientCredentials(
+    client: RegisteredClient,
+    params: TokenParams,
+  ): Promise<IssuedServiceToken> {
     if (params.audience !== undefined || params.resource !== undefined) {
       throw oauthError('invalid_target', 'A client-credentials token has its registered audiences');
     }
@@ -138,6 +150,28 @@ export class TokenController {
         `Scope not registered for this client: ${unknown.join(' ')}`,
       );
     }
-    return this.issuer.clientCredentials(client, [...new Set(asked)]);
+    const issued = this.issuer.clientCredentials(client, [...new Set(asked)]);
+    await this.issued(client, 'client_credentials', { scope: issued.scope ?? '' });
+    return issued;
+  }
+
+  /**
+   * `client_token_issued` in the audit trail: which client got a token, for whom and for
+   * what, from where. The token itself is never kept. On its own statement: a token is not a
+   * change of state, so there is no transaction to join.
+   */
+  private async issued(
+    client: RegisteredClient,
+    grant: Grant,
+    details: Record<string, string>,
+    userId?: string,
+    sessionId?: string,
+  ): Promise<void> {
+    const event = { type: 'client_token_issued' as const, userId, sessionId };
+    await this.events.record(
+      this.dataSource,
+      { ...event, details: { clientId: client.id, grant, ...details } },
+      this.clock.now(),
+    );
   }
 }
