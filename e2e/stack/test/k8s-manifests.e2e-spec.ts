@@ -1,10 +1,17 @@
 import path from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { GATEWAY, SERVICES } from '@hybrid-auth/stack';
 import type { K8sObject, RenderedOverlay } from './support/k8s';
-import { find, renderExample, validate } from './support/k8s';
+import { find, mountedSecretFiles, renderExample, validate } from './support/k8s';
 
 const DOWNSTREAM = ['catalog-service', 'orders-service', 'billing-service'];
+/** Service identities, as deploy/service-keys.mjs names their files: who alone may read each. */
+const IDENTITY_FILES: [file: string, owner: string, variable: string][] = [
+  ['catalog_client_key', 'catalog-service', 'AUTH_CLIENT_KEY_FILE'],
+  ['orders_client_key', 'orders-service', 'AUTH_CLIENT_KEY_FILE'],
+  ['billing_client_key', 'billing-service', 'AUTH_CLIENT_KEY_FILE'],
+  ['auth_clients', 'auth-service', 'AUTH_CLIENTS_FILE'],
+];
 const CURRENT_APIS = [
   'v1',
   'apps/v1',
@@ -124,5 +131,35 @@ describe('Kubernetes manifests (deploy/k8s, example overlay)', () => {
         (app) => `node apps/${app}/dist/cli/migrate.js`,
       ),
     );
+  });
+
+  it.each(IDENTITY_FILES)(
+    'mounts %s in %s alone, where its %s points (least privilege)',
+    (file, owner, variable) => {
+      const secrets = path.join(overlay.root, 'deploy/k8s/overlays/example/secrets');
+      const content = readFileSync(path.join(secrets, file), 'utf8');
+      const workloads = [...all('Deployment'), ...all('Job')];
+      const readers = workloads.filter((w) =>
+        [...mountedSecretFiles(overlay.objects, w).values()].includes(content),
+      );
+      expect(readers.map((w) => `${w.kind}/${w.metadata.name}`)).toEqual([`Deployment/${owner}`]);
+      const deployment = one('Deployment', owner);
+      const env = deployment.spec.template.spec.containers[0].env as K8sObject[];
+      const pointer = env.find((e) => e.name === variable)?.value as string;
+      expect(mountedSecretFiles(overlay.objects, deployment).get(pointer)).toBe(content);
+      // The other service-identity variable is never set on the same pod.
+      const other = variable === 'AUTH_CLIENTS_FILE' ? 'AUTH_CLIENT_KEY' : 'AUTH_CLIENTS_FILE';
+      expect(env.filter((e) => String(e.name).startsWith(other))).toEqual([]);
+    },
+  );
+
+  it('gives the gateway and the migration Jobs no service identity', () => {
+    for (const w of [one('Deployment', GATEWAY.title), ...all('Job')]) {
+      const env = (w.spec.template.spec.containers[0].env ?? []) as K8sObject[];
+      expect([w.metadata.name, env.filter((e) => /^AUTH_CLIENT/.test(e.name))]).toEqual([
+        w.metadata.name,
+        [],
+      ]);
+    }
   });
 });

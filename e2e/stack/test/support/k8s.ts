@@ -167,3 +167,28 @@ export function egressAllowed(policies: K8sObject[], labels: Labels, ip: string,
     }),
   );
 }
+
+/**
+ * The Secret files each container of a workload (Deployment, Job) can read, path to content,
+ * as the kubelet mounts them: a secret volume's `items` when listed (else every key), a
+ * `subPath` mount as the one file. Other volume kinds carry no secrets here.
+ */
+export function mountedSecretFiles(objects: K8sObject[], workload: K8sObject) {
+  const pod = workload.spec.template.spec;
+  const files = new Map<string, string>();
+  for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
+    for (const mount of c.volumeMounts ?? []) {
+      const volume = pod.volumes.find((v: K8sObject) => v.name === mount.name)?.secret;
+      if (!volume) continue;
+      const data = find(objects, 'Secret', volume.secretName).data as Record<string, string>;
+      const items: { key: string; path: string }[] =
+        volume.items ?? Object.keys(data).map((key) => ({ key, path: key }));
+      for (const { key, path: file } of items) {
+        if (mount.subPath !== undefined && mount.subPath !== file) continue;
+        const at = mount.subPath !== undefined ? mount.mountPath : `${mount.mountPath}/${file}`;
+        files.set(at, Buffer.from(data[key].replace(/\s/g, ''), 'base64').toString('utf8'));
+      }
+    }
+  }
+  return files;
+}
