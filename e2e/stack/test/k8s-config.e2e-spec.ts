@@ -1,3 +1,5 @@
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import type { JsonWebKey } from 'node:crypto';
 import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +19,27 @@ const LOADERS: Record<string, [file: string, name: string]> = {
   'orders-service': ['apps/orders-service/dist/config/orders.config.js', 'loadOrdersConfig'],
   'billing-service': ['apps/billing-service/dist/config/billing.config.js', 'loadBillingConfig'],
 };
+
+/** Loads `name`'s configuration from `env` with the service's own built loader. */
+function load(name: string, env: Env): K8sObject {
+  const [file, exported] = LOADERS[name];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const module = require(path.join(ROOT, file)) as Record<string, (env: Env) => unknown>;
+  return module[exported](env);
+}
+
+/** The ids of the registered clients whose public keys verify a signature by `privateKey`. */
+function clientsOf(privateKey: JsonWebKey, clients: K8sObject[]): string[] {
+  const data = Buffer.from('k8s-config');
+  const signature = sign('sha256', data, createPrivateKey({ key: privateKey, format: 'jwk' }));
+  return clients
+    .filter((c) =>
+      (c.jwks.keys as JsonWebKey[]).some((k) =>
+        verify('sha256', data, createPublicKey({ key: k, format: 'jwk' }), signature),
+      ),
+    )
+    .map((c) => c.id as string);
+}
 
 /**
  * What the pods of deploy/k8s (example overlay) would start with: each service's environment,
@@ -64,11 +87,37 @@ describe('Kubernetes manifests: what the pods start with', () => {
   }
 
   it.each(Object.keys(LOADERS))('gives %s a configuration it accepts in production', (name) => {
-    const [file, exported] = LOADERS[name];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = require(path.join(ROOT, file)) as Record<string, (env: Env) => unknown>;
-    expect(() => module[exported](containerEnv(name))).not.toThrow();
+    expect(() => load(name, containerEnv(name))).not.toThrow();
   });
+
+  /** auth-service's clients file as its pod reads it, through its own parser. */
+  function registeredClients(): K8sObject[] {
+    const file = load('auth-service', containerEnv('auth-service')).oauth.clientsFile as string;
+    expect(file).toEqual(expect.any(String));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parseClients } = require(path.join(ROOT, 'apps/auth-service/dist/oauth/clients.js'));
+    return parseClients(JSON.parse(readFileSync(file, 'utf8')), file);
+  }
+
+  it.each(['catalog-service', 'orders-service', 'billing-service'])(
+    'gives %s its own key, registered for it alone, for the snapshot and exchanges',
+    (name) => {
+      const env = containerEnv(name);
+      const config = load(name, env);
+      // The revocation snapshot is read with a machine token, not the shared secret.
+      expect(typeof config.guard.revocation.fallback.secret).toBe('function');
+      const key = JSON.parse(readFileSync(env.AUTH_CLIENT_KEY_FILE as string, 'utf8'));
+      expect(clientsOf(key, registeredClients())).toEqual([name]);
+      if (name === 'catalog-service') return; // it calls no other service
+      // A client configuration: downstream calls carry exchanged tokens, never the user's own.
+      expect(config.client).toEqual({
+        clientId: name,
+        issuer: 'hybrid-auth',
+        tokenUrl: 'http://auth-service:3000/auth/token',
+        privateKey: key,
+      });
+    },
+  );
 
   it('serves the compose gateway template unchanged', () => {
     expect(one('ConfigMap', 'gateway-template').data['default.conf.template']).toBe(
