@@ -5,11 +5,16 @@ import type { K8sObject, RenderedOverlay } from './support/k8s';
 import { find, mountedSecretFiles, renderExample, validate } from './support/k8s';
 
 const DOWNSTREAM = ['catalog-service', 'orders-service', 'billing-service'];
-/** Service identities, as deploy/service-keys.mjs names their files: who alone may read each. */
+/**
+ * Service identities, named as deploy/service-keys.mjs writes them: each calling service of the
+ * stack list (libs/stack) and auth-service's clients file, and who alone may read each.
+ */
 const IDENTITY_FILES: [file: string, owner: string, variable: string][] = [
-  ['catalog_client_key', 'catalog-service', 'AUTH_CLIENT_KEY_FILE'],
-  ['orders_client_key', 'orders-service', 'AUTH_CLIENT_KEY_FILE'],
-  ['billing_client_key', 'billing-service', 'AUTH_CLIENT_KEY_FILE'],
+  ...SERVICES.filter((s) => s.client).map((s): [string, string, string] => [
+    `${s.name}_client_key`,
+    s.title,
+    'AUTH_CLIENT_KEY_FILE',
+  ]),
   ['auth_clients', 'auth-service', 'AUTH_CLIENTS_FILE'],
 ];
 const CURRENT_APIS = [
