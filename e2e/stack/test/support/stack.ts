@@ -70,6 +70,9 @@ export class Stack {
         // their own suites test them; here they would only make the browser suite order-dependent.
         AUTH_EMAIL_MAX_PER_ADDRESS: '100000',
         AUTH_EMAIL_MAX_PER_IP: '100000',
+        // And refreshes per IP (600 a minute by default): the key-rotation and browser suites
+        // refresh steadily while others do too. Per session stays as configured.
+        AUTH_REFRESH_MAX_PER_IP: '100000',
       },
     };
     const databaseOf: Record<string, TestDatabase | undefined> = databases;
