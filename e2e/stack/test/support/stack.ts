@@ -70,9 +70,11 @@ export class Stack {
         // their own suites test them; here they would only make the browser suite order-dependent.
         AUTH_EMAIL_MAX_PER_ADDRESS: '100000',
         AUTH_EMAIL_MAX_PER_IP: '100000',
-        // And refreshes per IP (600 a minute by default): the key-rotation and browser suites
-        // refresh steadily while others do too. Per session stays as configured.
+        // And refreshes and failed logins per IP: the key-rotation and browser suites refresh
+        // steadily, and auth-service's throttle suites fail logins from 127.0.0.1 by the dozen,
+        // into the same default-prefixed counters. Per session and per account stay as they are.
         AUTH_REFRESH_MAX_PER_IP: '100000',
+        AUTH_LOGIN_MAX_FAILURES_PER_IP: '100000',
       },
     };
     const databaseOf: Record<string, TestDatabase | undefined> = databases;
