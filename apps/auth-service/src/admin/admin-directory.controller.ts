@@ -1,22 +1,12 @@
-import {
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireAal2, Roles } from '@hybrid-auth/auth-guard';
-import { ApiAuthenticated, ApiError, ApiErrors } from '@hybrid-auth/platform';
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiError, ApiErrors } from '@hybrid-auth/platform';
 import type { Page } from '../events/cursor';
 import { pageSize } from '../events/events.dto';
 import { AdminDirectoryService } from './admin-directory.service';
 import type { AdminSessionView, DirectoryUser } from './admin-directory.service';
 import { AdminSessionDto, UserPageDto, UsersQueryDto } from './admin-directory.dto';
-import { SelfAudienceGuard } from './self-audience.guard';
+import { AdminOnly } from './admin-only.decorator';
 
 const ADMIN_TOKEN =
   'Role admin, with an access token for auth-service alone (log in or refresh with ' +
@@ -32,12 +22,7 @@ export function parseUserId(): ParseUUIDPipe {
 }
 
 /** Finding users, and their sessions (see SelfAudienceGuard for the token these need). */
-@ApiTags('admin')
-@ApiAuthenticated()
-@ApiErrors({ 401: ['insufficient_user_authentication'] })
-@Roles('admin')
-@RequireAal2({ whenEnrolled: true })
-@UseGuards(SelfAudienceGuard)
+@AdminOnly()
 @Controller('auth/admin/users')
 export class AdminDirectoryController {
   constructor(private readonly directory: AdminDirectoryService) {}

@@ -1,20 +1,14 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireAal2, Roles } from '@hybrid-auth/auth-guard';
-import { ApiAuthenticated, ApiErrors } from '@hybrid-auth/platform';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiErrors } from '@hybrid-auth/platform';
 import type { Page } from '../events/cursor';
 import { EventQuery } from '../events/event-query';
 import type { AuthEventView } from '../events/event-types';
 import { AdminEventsQueryDto, EventPageDto, pageSize } from '../events/events.dto';
-import { SelfAudienceGuard } from './self-audience.guard';
+import { AdminOnly } from './admin-only.decorator';
 
 /** The audit trail, for admins (see SelfAudienceGuard for the token it needs). */
-@ApiTags('admin')
-@ApiAuthenticated()
-@ApiErrors({ 401: ['insufficient_user_authentication'] })
-@Roles('admin')
-@RequireAal2({ whenEnrolled: true })
-@UseGuards(SelfAudienceGuard)
+@AdminOnly()
 @Controller('auth/admin/events')
 export class AdminEventsController {
   constructor(private readonly events: EventQuery) {}

@@ -1,24 +1,13 @@
-import { Body, Controller, Param, ParseUUIDPipe, Patch, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireAal2, Roles } from '@hybrid-auth/auth-guard';
-import { ApiAuthenticated, ApiError, ApiErrors } from '@hybrid-auth/platform';
+import { Body, Controller, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiError, ApiErrors } from '@hybrid-auth/platform';
 import { AdminUsersService } from './admin-users.service';
 import { UpdateUserDto } from './update-user.dto';
 import type { AdminUserView } from './update-user.dto';
-import { SelfAudienceGuard } from './self-audience.guard';
+import { AdminOnly } from './admin-only.decorator';
 
-/**
- * Needs role admin and an access token for auth-service alone (`aud: ["auth-service"]`,
- * from login or refresh with `audience: "auth-service"`): see SelfAudienceGuard. An admin
- * with a second factor also needs `aal2` (401 `insufficient_user_authentication` with the
- * RFC 9470 challenge otherwise, from the global guard), as for their own sessions.
- */
-@ApiTags('admin')
-@ApiAuthenticated()
-@ApiErrors({ 401: ['insufficient_user_authentication'] })
-@Roles('admin')
-@RequireAal2({ whenEnrolled: true })
-@UseGuards(SelfAudienceGuard)
+/** Changing a user's role or status (see AdminOnly for what the caller needs). */
+@AdminOnly()
 @Controller('auth/admin/users')
 export class AdminController {
   constructor(private readonly users: AdminUsersService) {}
