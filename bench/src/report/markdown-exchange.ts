@@ -37,7 +37,7 @@ export function exchangeSection(r: BenchResults): string {
     ),
     `Exchange over \`GET /auth/me\` (medians of per-round ratios): server CPU **${times(x.cpuRatio)}**, p50 **${times(x.p50Ratio)}**, p99 **${times(x.p99Ratio)}**, throughput **${times(x.rpsRatio)}**.`,
     `**The caller's side** (the bench process, real \`ServiceTokens\` of \`@hybrid-auth/auth-guard\`): signing one client assertion costs ${duration(c.assertionUs * 1000)} (${pctOf((100 * c.assertionUs) / x.exchange.cpuUsPerReq)} of auth-service's CPU per exchange); a cache hit costs ${duration(c.cacheHitUs * 1000)}. A burst of ${c.burstCalls} calls for one user and audience (half concurrent, half in turn) made **${c.burstExchanges}** exchange${c.burstExchanges === 1 ? '' : 's'}.`,
-    `**Amortised per request**: exchanged tokens live ${x.expiresInSec} s (\`expires_in\` of a real exchange) and \`ServiceTokens\` renews them 10 s early, so one user behind one edge costs at most one exchange every ${x.intervalSec} s, and at most one per request. What those exchanges add to the user's requests through that edge, from the figures above (server CPU per exchange and per \`GET /auth/me\`, their p50):`,
+    `**Amortised per request**: exchanged tokens live ${x.expiresInSec} s (\`expires_in\` of a real exchange) and \`ServiceTokens\` renews them 10 s early, so one user behind one edge costs at most one exchange every ${x.intervalSec} s, and at most one per request. What those exchanges add to the user's requests through that edge, from the ratios above (server CPU, p50):`,
     table(
       [
         'requests per user per minute',

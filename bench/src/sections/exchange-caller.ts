@@ -52,21 +52,20 @@ export async function measureCaller(
 /**
  * What exchanging adds per request for a user making `perMinute` requests a minute through one
  * edge: ServiceTokens exchanges at most once per `intervalSec` (the token's lifetime less the
- * renewal margin), and at most once per request. Costs are the measured ones: server CPU per
- * exchange and per ordinary request, and their p50 latencies.
+ * renewal margin), and at most once per request. `cost` is the measured exchange over an
+ * ordinary request (medians of per-round ratios): server CPU, and p50 latency.
  */
 export function amortise(
   perMinute: number,
   intervalSec: number,
-  exchange: { cpuUs: number; p50Ms: number },
-  request: { cpuUs: number; p50Ms: number },
+  cost: { cpuRatio: number; p50Ratio: number },
 ): ExchangeAmortised {
   const exchangesPerMinute = Math.min(perMinute, 60 / intervalSec);
   const share = exchangesPerMinute / perMinute;
   return {
     perMinute,
     exchangesPerMinute,
-    cpuPct: (100 * share * exchange.cpuUs) / request.cpuUs,
-    latencyPct: (100 * share * exchange.p50Ms) / request.p50Ms,
+    cpuPct: 100 * share * cost.cpuRatio,
+    latencyPct: 100 * share * cost.p50Ratio,
   };
 }

@@ -115,7 +115,8 @@ export async function runExchange(stack: Stack): Promise<ExchangeResult> {
     tokens[1 % tokens.length],
     settings.smoke,
   );
-  const cost = (p: typeof meSummary) => ({ cpuUs: p.cpuUsPerReq, p50Ms: p.p50Ms });
+  const cpuRatio = perRound((s) => s.serverCpuUsPerReq);
+  const p50Ratio = perRound((s) => s.p50Ms);
   return {
     clientId: client.id,
     audience: client.audience,
@@ -123,11 +124,11 @@ export async function runExchange(stack: Stack): Promise<ExchangeResult> {
     intervalSec,
     me: meSummary,
     exchange: exchangeSummary,
-    cpuRatio: perRound((s) => s.serverCpuUsPerReq),
-    p50Ratio: perRound((s) => s.p50Ms),
+    cpuRatio,
+    p50Ratio,
     p99Ratio: perRound((s) => s.p99Ms),
     rpsRatio: perRound((s) => s.rps),
     caller,
-    amortised: RATES.map((n) => amortise(n, intervalSec, cost(exchangeSummary), cost(meSummary))),
+    amortised: RATES.map((n) => amortise(n, intervalSec, { cpuRatio, p50Ratio })),
   };
 }
