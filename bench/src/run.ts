@@ -7,6 +7,7 @@ import { setQuietWait } from './load/measure';
 import { describeMachine } from './report/machine';
 import { writeReport } from './report/write';
 import type { BenchResults } from './report/results';
+import { runExchange } from './sections/exchange';
 import { runLogin } from './sections/login';
 import { runMicro } from './sections/micro';
 import { runProfile } from './sections/profile';
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
     results.profile = await section('profile', () =>
       runProfile(stack, loadgen, results.strategies),
     );
+    // Before refresh: its chains spend the refresh tokens the pool would be renewed with.
+    results.exchange = await section('exchange', () => runExchange(stack));
     results.refresh = await section('refresh', () => runRefresh(stack));
     results.login = await section('login', () => runLogin(stack));
     results.propagation = await section('propagation', () => runPropagation(stack, results.notes));

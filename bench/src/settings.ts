@@ -7,6 +7,7 @@ export const SECTIONS = [
   'profile',
   'refresh',
   'login',
+  'exchange',
   'propagation',
   'micro',
 ] as const;

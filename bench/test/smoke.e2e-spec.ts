@@ -46,6 +46,7 @@ describe('npm run bench -- --smoke', () => {
       '## 3. Login throughput',
       '## 4. Revocation propagation',
       '## 5. Guard micro-benchmarks',
+      '## 6. What a token exchange costs against a request',
     ]) {
       expect(markdown).toContain(heading);
     }
@@ -72,6 +73,13 @@ describe('npm run bench -- --smoke', () => {
     expect(Object.keys(forged.statuses)).toEqual(['401 invalid_refresh_token']);
     expect(forged.statuses['401 invalid_refresh_token']).toBeGreaterThan(0);
     expect(markdown).toContain('### A forged deep refresh against a normal one');
+    // Every exchange and every GET /auth/me answered 2xx (a refused exchange would be measured
+    // as a cheap 4xx), and the real ServiceTokens made one exchange for one user's burst.
+    const exchange = results.exchange;
+    expect(exchange.exchange.non2xx + exchange.exchange.errors).toBe(0);
+    expect(exchange.me.non2xx + exchange.me.errors).toBe(0);
+    expect(exchange.exchange.samples[0].requests).toBeGreaterThan(0);
+    expect(exchange.caller.burstExchanges).toBe(1);
     // The committed results are never touched by a smoke run.
     expect(existsSync(COMMITTED) ? readFileSync(COMMITTED, 'utf8') : undefined).toBe(
       committedBefore,

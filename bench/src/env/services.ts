@@ -33,6 +33,7 @@ export async function startAuthService(options: {
   databaseUrl: string;
   stream: string;
   signingKeysFile: string;
+  clientsFile: string;
   logDir: string;
 }): Promise<ServiceProcess> {
   const port = await freePort();
@@ -59,6 +60,10 @@ export async function startAuthService(options: {
       AUTH_REFRESH_MAX_PER_IP: '100000000',
       AUTH_REFRESH_MAX_PER_SESSION: '100000000',
       AUTH_LOGIN_MAX_FAILURES_PER_IP: '1000000',
+      // The bench's token-exchange client; its load comes from one client and one address.
+      AUTH_CLIENTS_FILE: options.clientsFile,
+      AUTH_TOKEN_MAX_PER_CLIENT: '100000000',
+      AUTH_TOKEN_MAX_PER_IP: '100000000',
     },
   });
 }

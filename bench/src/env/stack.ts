@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import type { BenchSettings } from '../settings';
 import { log } from '../util/log';
 import { BenchDatabases, seedSessionTable } from './databases';
+import { writeExchangeClient } from './exchange-client';
+import type { ExchangeClient } from './exchange-client';
 import { loginSessions, registerUsers } from './identities';
 import type { Credentials, LoggedIn } from './identities';
 import type { TokenPool } from './pool';
@@ -35,6 +37,8 @@ export interface Stack {
   strategies: ServiceProcess;
   raw: ServiceProcess;
   signingKey: SigningKey;
+  /** The bench's client of POST /auth/token (the exchange section). */
+  exchangeClient: ExchangeClient;
   tokenProfile: TokenProfile;
   users: Credentials[];
   /** Real logins: the reused token pool and, for the refresh runs, their refresh tokens. */
@@ -67,6 +71,7 @@ export class StackBuilder {
     const logDir = path.join(settings.artefactsDir, 'logs');
     mkdirSync(logDir, { recursive: true });
     const signingKey = writeSigningKey(path.join(settings.artefactsDir, 'signing-keys.json'));
+    const exchangeClient = writeExchangeClient(path.join(settings.artefactsDir, 'clients.json'));
     const authDatabaseUrl = await this.databases.create('auth');
     log(`run ${this.runId}: starting auth-service`);
     const auth = this.track(
@@ -74,6 +79,7 @@ export class StackBuilder {
         databaseUrl: authDatabaseUrl,
         stream: keys.revocationStream,
         signingKeysFile: signingKey.file,
+        clientsFile: exchangeClient.clientsFile,
         logDir,
       }),
     );
@@ -153,6 +159,7 @@ export class StackBuilder {
       strategies,
       raw,
       signingKey,
+      exchangeClient,
       tokenProfile,
       users,
       sessions,
@@ -171,6 +178,7 @@ export class StackBuilder {
     await this.databases.dropAll();
     // The run's private signing key is of no use afterwards; it is not left lying around.
     rmSync(path.join(this.settings.artefactsDir, 'signing-keys.json'), { force: true });
+    rmSync(path.join(this.settings.artefactsDir, 'clients.json'), { force: true });
     if (this.redis) {
       // The services put their deployment prefix (AUTH_REDIS_PREFIX, default) before the
       // stream name they were given: those keys are this run's too.

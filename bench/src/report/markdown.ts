@@ -1,3 +1,4 @@
+import { exchangeSection } from './markdown-exchange';
 import { explanations } from './explain';
 import { table } from './format';
 import { loginSection, microSection, propagationSection, refreshSection } from './markdown-others';
@@ -18,6 +19,7 @@ export function renderMarkdown(r: BenchResults): string {
     loginSection(r),
     propagationSection(r),
     microSection(r),
+    exchangeSection(r),
   ].join('\n\n')}\n`;
 }
 

@@ -13,6 +13,7 @@ export interface BenchResults {
   refresh?: RefreshResult;
   login?: LoginResult;
   propagation?: PropagationResult;
+  exchange?: ExchangeResult;
   micro?: MicroResult;
   notes: string[];
 }
@@ -175,3 +176,39 @@ export const STRATEGY_ORDER = [
   'hybrid',
   'hybrid-unique',
 ];
+
+/** Token exchange (POST /auth/token) against an ordinary authenticated request, same run. */
+export interface ExchangeResult {
+  clientId: string;
+  audience: string;
+  /** expires_in of a real exchange, and how often ServiceTokens renews (less its margin). */
+  expiresInSec: number;
+  intervalSec: number;
+  me: PhaseSummary;
+  exchange: PhaseSummary;
+  /** Medians of per-round ratios, exchange over GET /auth/me. */
+  cpuRatio: number;
+  p50Ratio: number;
+  p99Ratio: number;
+  rpsRatio: number;
+  caller: ExchangeCaller;
+  amortised: ExchangeAmortised[];
+}
+
+export interface ExchangeCaller {
+  /** Signing one client assertion (ES256), and one ServiceTokens cache hit, in microseconds. */
+  assertionUs: number;
+  cacheHitUs: number;
+  /** One user's burst through the real ServiceTokens, and the exchanges it made. */
+  burstCalls: number;
+  burstExchanges: number;
+}
+
+export interface ExchangeAmortised {
+  /** Requests one user sends through one edge a minute. */
+  perMinute: number;
+  exchangesPerMinute: number;
+  /** What the exchanges add, in % of the requests' own server CPU and p50 latency. */
+  cpuPct: number;
+  latencyPct: number;
+}
