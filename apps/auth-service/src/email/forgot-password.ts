@@ -14,7 +14,7 @@ import { hashLinkToken, newLinkToken } from './email-tokens';
  * "Forgot password" answers 202 for every address after the same work: the token is drawn
  * and hashed and the mail rendered whatever the address, then one statement stores the
  * token and the mail only if an enabled account has that address. The database does the
- * same lookup either way, and nothing waits for SMTP.
+ * same lookup either way, commits the same way, and nothing waits for SMTP.
  */
 @Injectable()
 export class ForgotPassword {
@@ -33,6 +33,11 @@ export class ForgotPassword {
     const mail = mailTemplates.reset(publicUrl, address, token, Math.round(resetTokenTtl / 60));
     const now = this.clock.now();
     await this.dataSource.transaction(async (tx) => {
+      // A transaction id for every request, so both branches commit the same way: one that
+      // wrote rows waits for its commit record to reach the disk, one that wrote nothing
+      // would not, and under I/O load that wait alone told known addresses from unknown ones
+      // (3x slower, measured in CI).
+      await tx.query('SELECT pg_current_xact_id()');
       await tx.query(
         `WITH account AS (
            SELECT id FROM users WHERE lower(email) = $1 AND disabled_at IS NULL),
