@@ -1,5 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { MAX_EVENTS_PER_ENTRY, revocationKeys, signStreamEntry } from '@hybrid-auth/auth-guard';
+import {
+  MAX_EVENTS_PER_ENTRY,
+  readStreamEntry,
+  revocationKeys,
+  signStreamEntry,
+} from '@hybrid-auth/auth-guard';
 import type { RevocationEvent, StreamSigningKey } from '@hybrid-auth/auth-guard';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -14,6 +19,9 @@ const APPEND_AND_MARK = `
 local id = redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[2], '*', unpack(ARGV, 3))
 for i = 2, #KEYS do redis.call('SET', KEYS[i], id, 'EX', ARGV[1]) end
 return id`;
+
+// How many of the newest entries are searched for the last one appended.
+const LOSS_SCAN = 32;
 
 /** The relay's side of the revocation stream: epoch, signed appends, heartbeats. */
 export class RelayStream {
@@ -46,6 +54,30 @@ export class RelayStream {
     const set = await this.redis.set(this.keys.epoch, fresh, 'NX');
     if (set === 'OK') return { epoch: fresh, created: true };
     return { epoch: (await this.redis.get(this.keys.epoch)) ?? fresh, created: false };
+  }
+
+  /**
+   * True when Redis kept the epoch but lost entries PostgreSQL counts as appended: none of
+   * the newest entries is ours with the number of the last one appended (`lastSeq`). That
+   * is what a promoted replica looks like when asynchronous replication had not sent it the
+   * last writes. Only our own signed entries count, so a copy of an old entry put back in
+   * does not trigger it; whoever can write to Redis could delete the epoch anyway, which
+   * makes the relay republish the same way. Bounded: one read of LOSS_SCAN entries.
+   */
+  async lostEntries(): Promise<boolean> {
+    if (this.lastSeq === 0) return false;
+    const newest = await this.redis.xrevrange(this.keys.stream, '+', '-', 'COUNT', LOSS_SCAN);
+    return !newest.some(([, fields]) => {
+      const entry = readStreamEntry(fields, this.keys.stream, (kid) => this.signing.get(kid));
+      return entry.ok && entry.seq !== undefined && entry.seq >= this.lastSeq;
+    });
+  }
+
+  /** A new epoch, replacing the current one: guards then read the stream from its start. */
+  async newEpoch(): Promise<string> {
+    const fresh = randomUUID();
+    await this.redis.set(this.keys.epoch, fresh);
+    return fresh;
   }
 
   /**

@@ -66,6 +66,21 @@ export class SentinelSet {
     return undefined;
   }
 
+  /**
+   * Freezes the replica (SIGSTOP): writes to the primary from now on do not reach it, as
+   * with asynchronous replication lagging when the primary dies. `thaw` lets it run again.
+   */
+  freezeReplica(): void {
+    this.children.get(this.replicaPort)?.kill('SIGSTOP');
+    // Bytes already sent would wait in the frozen replica's socket: cut the link as well, so
+    // that what the primary accepts from now on is nowhere but on the primary.
+    cli(this.primaryPort, 'client', 'kill', 'type', 'replica');
+  }
+
+  thawReplica(): void {
+    this.children.get(this.replicaPort)?.kill('SIGCONT');
+  }
+
   /** SIGKILL: the primary vanishes without a word, as a crashed host does. */
   async killPrimary(): Promise<void> {
     const child = this.children.get(this.primaryPort);
@@ -76,6 +91,7 @@ export class SentinelSet {
   }
 
   async dispose(): Promise<void> {
+    this.thawReplica();
     await Promise.all(
       [...this.children.values()].map((child) => {
         if (child.exitCode !== null || child.signalCode !== null) return undefined;
