@@ -80,6 +80,31 @@ describe('RelayStream against Redis', () => {
     expect(await redis.get(keys.epoch)).toBe(fresh);
   });
 
+  it('goes on publishing for a Redis user an older ACL denies XREVRANGE', async () => {
+    const user = `relay-test-${randomBytes(4).toString('hex')}`;
+    await redis.acl(
+      'SETUSER',
+      user,
+      'on',
+      '>test password',
+      '~relay-test:*',
+      '+@all',
+      '-xrevrange',
+    );
+    const limited = new Redis(REDIS_URL, { username: user, password: 'test password' });
+    try {
+      const stream = keys.stream.slice('relay-test:'.length);
+      const older = new RelayStream(limited, { stream, prefix: 'relay-test:' }, WINDOW_MS, KEYS);
+      older.lastSeq = 5;
+      expect(await older.lostEntries()).toBe(false);
+      await older.appendOnce([event()], 'epoch-1', now);
+      expect(await published()).toHaveLength(1);
+    } finally {
+      limited.disconnect();
+      await redis.acl('DELUSER', user);
+    }
+  });
+
   it('appends an event once: a retry after a crash finds the entry its mark names', async () => {
     const events = [event(), event()];
     await relay.appendOnce(events, 'epoch-1', now);

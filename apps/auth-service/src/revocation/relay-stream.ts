@@ -33,6 +33,7 @@ export class RelayStream {
    * before each drain and stores it back in the same transaction.
    */
   lastSeq = 0;
+  private lossCheckDenied = false;
 
   constructor(
     private readonly redis: Redis,
@@ -65,8 +66,19 @@ export class RelayStream {
    * makes the relay republish the same way. Bounded: one read of LOSS_SCAN entries.
    */
   async lostEntries(): Promise<boolean> {
-    if (this.lastSeq === 0) return false;
-    const newest = await this.redis.xrevrange(this.keys.stream, '+', '-', 'COUNT', LOSS_SCAN);
+    if (this.lastSeq === 0 || this.lossCheckDenied) return false;
+    let newest: [string, string[]][];
+    try {
+      newest = await this.redis.xrevrange(this.keys.stream, '+', '-', 'COUNT', LOSS_SCAN);
+    } catch (error) {
+      // An ACL written before this check (no +xrevrange): publishing must go on without it.
+      if (!(error instanceof Error) || !error.message.startsWith('NOPERM')) throw error;
+      this.lossCheckDenied = true;
+      this.logger.warn(
+        'the Redis user may not run XREVRANGE: a failover that loses stream entries is not detected (grant +xrevrange)',
+      );
+      return false;
+    }
     return !newest.some(([, fields]) => {
       const entry = readStreamEntry(fields, this.keys.stream, (kid) => this.signing.get(kid));
       return entry.ok && entry.seq !== undefined && entry.seq >= this.lastSeq;
