@@ -3,7 +3,7 @@ export { readHttpConfig } from './config/common-config';
 export { readGuardConfig } from './config/guard-config';
 export { readServiceClient } from './config/service-client-config';
 export { readDatabaseUrl, readRedisUrl } from './config/database-config';
-export { describeRedisConnection, readRedisConnection } from './config/redis-config';
+export { readRedisConnection } from './config/redis-config';
 export type { RedisConnection } from './config/redis-config';
 export { createRedisClient } from './config/redis-client';
 export type { HttpConfig } from './config/common-config';

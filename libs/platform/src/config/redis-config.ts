@@ -52,14 +52,3 @@ export function readRedisConnection(read: EnvReader): RedisConnection | undefine
     ...(sentinelPassword !== undefined ? { sentinelPassword } : {}),
   };
 }
-
-/** A description for logs and banners: never the password. */
-export function describeRedisConnection(connection: RedisConnection): string {
-  if (typeof connection !== 'string') {
-    const sentinels = (connection.sentinels ?? []).map((s) => `${s.host}:${s.port}`).join(',');
-    return `sentinels ${sentinels} (primary "${connection.name}")`;
-  }
-  if (!URL.canParse(connection)) return 'redis';
-  const url = new URL(connection);
-  return `${url.protocol}//${url.host}`;
-}
