@@ -47,7 +47,7 @@ guard="%R~${stream} %R~${stream}:epoch -@all ${connect} +xread +xrange +get"
 umask 077
 cat > "$acl" <<ACL
 user default off
-user auth-service on #$(hash "$REDIS_AUTH_PASSWORD") resetchannels ~${prefix}* -@all ${connect} +get +set +del +mget +incr +decr +expire +ttl +multi +exec +eval +evalsha +xadd +xrange +xread +xlen
+user auth-service on #$(hash "$REDIS_AUTH_PASSWORD") resetchannels ~${prefix}* -@all ${connect} +get +set +del +mget +incr +decr +expire +ttl +multi +exec +eval +evalsha +xadd +xrange +xrevrange +xread +xlen
 user guard on #$(hash "$REDIS_GUARD_PASSWORD") resetchannels ${guard}
 user orders on #$(hash "$REDIS_ORDERS_PASSWORD") resetchannels ${guard} ~${prefix}orders:* +eval +evalsha +multi +exec +set +get +incrby +pttl +expire +del
 ACL

@@ -20,7 +20,7 @@ describe('loadAuthConfig', () => {
     expect(config).toMatchObject({
       production: false,
       databaseUrl: BASE.DATABASE_URL,
-      redisUrl: undefined,
+      redis: undefined,
       issuer: 'hybrid-auth',
       ownAudience: 'auth-service',
       accessTokenTtl: 900,
@@ -83,7 +83,7 @@ describe('loadAuthConfig', () => {
       AUTH_REVOCATIONS_SECRET: 'feed-secret-0123456789abcdefghijklmnop',
     });
     expect(config).toMatchObject({
-      redisUrl: 'redis://cache:6379',
+      redis: 'redis://cache:6379',
       issuer: 'https://auth.example',
       audiences: ['shop', 'orders', 'auth-service'],
       accessTokenTtl: 600,
@@ -110,7 +110,7 @@ describe('loadAuthConfig', () => {
   it('treats an empty variable as unset', () => {
     expect(loadAuthConfig({ ...BASE, AUTH_ACCESS_TOKEN_TTL: '', REDIS_URL: ' ' })).toMatchObject({
       accessTokenTtl: 900,
-      redisUrl: undefined,
+      redis: undefined,
     });
   });
 

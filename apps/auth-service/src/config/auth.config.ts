@@ -1,6 +1,11 @@
 import { DEFAULT_REDIS_PREFIX, REDIS_PREFIX_PATTERN } from '@hybrid-auth/auth-guard';
-import { EnvReader, readDatabaseUrl, readHttpConfig, readRedisUrl } from '@hybrid-auth/platform';
-import type { HttpConfig } from '@hybrid-auth/platform';
+import {
+  EnvReader,
+  readDatabaseUrl,
+  readHttpConfig,
+  readRedisConnection,
+} from '@hybrid-auth/platform';
+import type { HttpConfig, RedisConnection } from '@hybrid-auth/platform';
 import { SECRETS_KEY_BYTES } from '../tokens/secret-box';
 import { readCookies } from './cookie.config';
 import type { CookieConfig } from './cookie.config';
@@ -20,7 +25,8 @@ export interface AuthConfig {
   production: boolean;
   databaseUrl: string;
   /** Revocation push and shared login limits; without it both fall back to this process alone. */
-  redisUrl: string | undefined;
+  /** REDIS_URL, or the sentinels of REDIS_SENTINELS; undefined without Redis. */
+  redis: RedisConnection | undefined;
   issuer: string;
   /** The `aud` of every access token: the downstream services plus auth-service itself. */
   audiences: string[];
@@ -123,7 +129,7 @@ export function loadAuthConfig(env: Record<string, string | undefined>): AuthCon
     http,
     production,
     databaseUrl: readDatabaseUrl(read),
-    redisUrl: readRedisUrl(read),
+    redis: readRedisConnection(read),
     issuer: read.string('AUTH_ISSUER', 'hybrid-auth'),
     audiences: [...new Set([...audiences, ownAudience])],
     ownAudience,

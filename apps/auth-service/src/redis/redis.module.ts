@@ -1,18 +1,20 @@
 import { Global, Inject, Logger, Module } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { createRedisClient } from '@hybrid-auth/platform';
+import type { RedisConnection } from '@hybrid-auth/platform';
+import type { Redis } from 'ioredis';
 import { AUTH_CONFIG } from '../config/auth.config';
 import type { AuthConfig } from '../config/auth.config';
 
-/** The shared ioredis client, or null when REDIS_URL is not configured. */
+/** The shared ioredis client, or null when neither REDIS_URL nor REDIS_SENTINELS is configured. */
 export const REDIS = Symbol('REDIS');
 
 /**
  * Commands fail fast while Redis is unreachable (no offline queue, one retry) so callers
  * fall back at once instead of stalling requests; ioredis reconnects in the background.
  */
-export function createRedis(url: string, name: string): Redis {
-  const redis = new Redis(url, {
+export function createRedis(connection: RedisConnection, name: string): Redis {
+  const redis = createRedisClient(connection, {
     connectionName: name,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -40,7 +42,7 @@ export function createRedis(url: string, name: string): Redis {
     {
       provide: REDIS,
       useFactory: (config: AuthConfig) =>
-        config.redisUrl ? createRedis(config.redisUrl, 'auth-service') : null,
+        config.redis ? createRedis(config.redis, 'auth-service') : null,
       inject: [AUTH_CONFIG],
     },
   ],

@@ -50,6 +50,61 @@ describe('RelayStream against Redis', () => {
     if (all.length > 0) await redis.del(...all);
   });
 
+  it('tells when Redis lost entries PostgreSQL counts as appended, but not for a stranger’s entry', async () => {
+    // Nothing appended yet (a fresh stream, or an older relay): nothing to miss.
+    expect(await relay.lostEntries()).toBe(false);
+    await relay.appendOnce([event()], 'epoch-1', now);
+    await relay.heartbeat('epoch-1', now);
+    expect(relay.lastSeq).toBe(2);
+    expect(await relay.lostEntries()).toBe(false);
+    // A genuine old entry copied to the end changes nothing while the last one is there.
+    const [[, oldest]] = await redis.xrange(keys.stream, '-', '+', 'COUNT', 1);
+    await redis.xadd(keys.stream, '*', ...oldest);
+    expect(await relay.lostEntries()).toBe(false);
+    // A promoted replica that never received the heartbeat: PostgreSQL says 2, Redis has 1.
+    const [, [heartbeatId]] = await redis.xrevrange(keys.stream, '+', '-', 'COUNT', 2);
+    await redis.xdel(keys.stream, heartbeatId);
+    expect(await relay.lostEntries()).toBe(true);
+    // An entry signed by another key, numbered high, does not hide the loss.
+    const forged = signStreamEntry(
+      [{ type: 'heartbeat', at: now }],
+      { stream: keys.stream, epoch: 'epoch-1', seq: 99 },
+      { kid: 'auth-1', privateKey: stranger.privateKey },
+    );
+    await redis.xadd(keys.stream, '*', ...forged);
+    expect(await relay.lostEntries()).toBe(true);
+    // The stream gone altogether is a loss too; a new epoch replaces the old one.
+    await redis.del(keys.stream);
+    expect(await relay.lostEntries()).toBe(true);
+    const fresh = await relay.newEpoch();
+    expect(await redis.get(keys.epoch)).toBe(fresh);
+  });
+
+  it('goes on publishing for a Redis user an older ACL denies XREVRANGE', async () => {
+    const user = `relay-test-${randomBytes(4).toString('hex')}`;
+    await redis.acl(
+      'SETUSER',
+      user,
+      'on',
+      '>test password',
+      '~relay-test:*',
+      '+@all',
+      '-xrevrange',
+    );
+    const limited = new Redis(REDIS_URL, { username: user, password: 'test password' });
+    try {
+      const stream = keys.stream.slice('relay-test:'.length);
+      const older = new RelayStream(limited, { stream, prefix: 'relay-test:' }, WINDOW_MS, KEYS);
+      older.lastSeq = 5;
+      expect(await older.lostEntries()).toBe(false);
+      await older.appendOnce([event()], 'epoch-1', now);
+      expect(await published()).toHaveLength(1);
+    } finally {
+      limited.disconnect();
+      await redis.acl('DELUSER', user);
+    }
+  });
+
   it('appends an event once: a retry after a crash finds the entry its mark names', async () => {
     const events = [event(), event()];
     await relay.appendOnce(events, 'epoch-1', now);

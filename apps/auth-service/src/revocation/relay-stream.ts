@@ -1,5 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { MAX_EVENTS_PER_ENTRY, revocationKeys, signStreamEntry } from '@hybrid-auth/auth-guard';
+import {
+  MAX_EVENTS_PER_ENTRY,
+  readStreamEntry,
+  revocationKeys,
+  signStreamEntry,
+} from '@hybrid-auth/auth-guard';
 import type { RevocationEvent, StreamSigningKey } from '@hybrid-auth/auth-guard';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -15,6 +20,9 @@ local id = redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[2], '*', unpack(ARGV, 
 for i = 2, #KEYS do redis.call('SET', KEYS[i], id, 'EX', ARGV[1]) end
 return id`;
 
+// How many of the newest entries are searched for the last one appended.
+const LOSS_SCAN = 32;
+
 /** The relay's side of the revocation stream: epoch, signed appends, heartbeats. */
 export class RelayStream {
   private readonly logger = new Logger('RevocationRelay');
@@ -25,6 +33,7 @@ export class RelayStream {
    * before each drain and stores it back in the same transaction.
    */
   lastSeq = 0;
+  private lossCheckDenied = false;
 
   constructor(
     private readonly redis: Redis,
@@ -46,6 +55,41 @@ export class RelayStream {
     const set = await this.redis.set(this.keys.epoch, fresh, 'NX');
     if (set === 'OK') return { epoch: fresh, created: true };
     return { epoch: (await this.redis.get(this.keys.epoch)) ?? fresh, created: false };
+  }
+
+  /**
+   * True when Redis kept the epoch but lost entries PostgreSQL counts as appended: none of
+   * the newest entries is ours with the number of the last one appended (`lastSeq`). That
+   * is what a promoted replica looks like when asynchronous replication had not sent it the
+   * last writes. Only our own signed entries count, so a copy of an old entry put back in
+   * does not trigger it; whoever can write to Redis could delete the epoch anyway, which
+   * makes the relay republish the same way. Bounded: one read of LOSS_SCAN entries.
+   */
+  async lostEntries(): Promise<boolean> {
+    if (this.lastSeq === 0 || this.lossCheckDenied) return false;
+    let newest: [string, string[]][];
+    try {
+      newest = await this.redis.xrevrange(this.keys.stream, '+', '-', 'COUNT', LOSS_SCAN);
+    } catch (error) {
+      // An ACL written before this check (no +xrevrange): publishing must go on without it.
+      if (!(error instanceof Error) || !error.message.startsWith('NOPERM')) throw error;
+      this.lossCheckDenied = true;
+      this.logger.warn(
+        'the Redis user may not run XREVRANGE: a failover that loses stream entries is not detected (grant +xrevrange)',
+      );
+      return false;
+    }
+    return !newest.some(([, fields]) => {
+      const entry = readStreamEntry(fields, this.keys.stream, (kid) => this.signing.get(kid));
+      return entry.ok && entry.seq !== undefined && entry.seq >= this.lastSeq;
+    });
+  }
+
+  /** A new epoch, replacing the current one: guards then read the stream from its start. */
+  async newEpoch(): Promise<string> {
+    const fresh = randomUUID();
+    await this.redis.set(this.keys.epoch, fresh);
+    return fresh;
   }
 
   /**

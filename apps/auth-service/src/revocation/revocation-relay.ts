@@ -90,7 +90,13 @@ export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShu
         ]);
         if (!locked) return;
         await this.loadSequence(tx);
-        const { epoch, created } = await this.stream!.epoch();
+        let { epoch, created } = await this.stream!.epoch();
+        // A failover to a replica that missed the last entries keeps the epoch: start a new
+        // one, so that guards read the republished window again.
+        if (!created && (await this.stream!.lostEntries())) {
+          epoch = await this.stream!.newEpoch();
+          created = true;
+        }
         if (created) await this.republishWindow(tx, epoch);
         let rows: OutboxRow[];
         do {
@@ -177,7 +183,7 @@ export class RevocationRelay implements OnApplicationBootstrap, OnApplicationShu
     const events = await readWindow(tx, this.windowMs, Date.now());
     await this.stream!.append(events, epoch, Date.now());
     this.logger.warn({
-      msg: 'revocation stream had no epoch: republished the window',
+      msg: 'revocation stream lost its epoch or entries: republished the window',
       events: events.length,
     });
   }

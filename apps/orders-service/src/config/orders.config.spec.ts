@@ -20,7 +20,7 @@ describe('loadOrdersConfig', () => {
     expect(config.guard).toMatchObject({ audience: 'orders-service', strict: false });
     expect(config.catalog).toEqual({ url: 'http://127.0.0.1:3001', timeoutMs: 2000 });
     expect(config.orderRateLimit).toEqual({ points: 30, windowSeconds: 60 });
-    expect(config.redisUrl).toBeUndefined();
+    expect(config.redis).toBeUndefined();
   });
 
   it('takes the order rate limit from ORDERS_RATE_LIMIT and ORDERS_RATE_WINDOW, and Redis from REDIS_URL', () => {
@@ -31,7 +31,7 @@ describe('loadOrdersConfig', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
     });
     expect(config.orderRateLimit).toEqual({ points: 5, windowSeconds: 10 });
-    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.redis).toBe('redis://127.0.0.1:6379');
   });
 
   it('drops trailing slashes from CATALOG_URL so paths join cleanly', () => {
@@ -59,7 +59,7 @@ describe('loadOrdersConfig', () => {
 
   it('refuses to be strict without a revocation feed, naming REDIS_URL', () => {
     expect(problemsOf({ DATABASE_URL, AUTH_STRICT: 'true' })).toEqual([
-      'REDIS_URL (or AUTH_REVOCATIONS_SECRET) is required by a strict service (AUTH_STRICT=true)',
+      'REDIS_URL or REDIS_SENTINELS (or AUTH_REVOCATIONS_SECRET) is required by a strict service (AUTH_STRICT=true)',
     ]);
   });
 });

@@ -6,7 +6,7 @@ import {
   readHttpConfig,
   readServiceClient,
 } from '@hybrid-auth/platform';
-import type { HttpConfig } from '@hybrid-auth/platform';
+import type { HttpConfig, RedisConnection } from '@hybrid-auth/platform';
 
 export const ORDERS_CONFIG = Symbol('ORDERS_CONFIG');
 
@@ -21,7 +21,7 @@ export interface OrdersConfig {
   /** Orders one user may place per window, counted in Redis (shared by replicas) when configured. */
   orderRateLimit: { points: number; windowSeconds: number };
   /** The Redis of the revocation feed, also holding the shared order counters; none: in-process. */
-  redisUrl?: string;
+  redis?: RedisConnection;
   /** Its identity at the token endpoint: catalog-service is called with exchanged tokens. */
   client: ServiceTokensOptions | undefined;
 }
@@ -46,7 +46,8 @@ export function loadOrdersConfig(env: Record<string, string | undefined>): Order
       points: read.int('ORDERS_RATE_LIMIT', { default: 30, min: 1, max: 100_000 }),
       windowSeconds: read.int('ORDERS_RATE_WINDOW', { default: 60, min: 1, max: 86_400 }),
     },
-    redisUrl: typeof guard.revocation?.redis === 'string' ? guard.revocation.redis : undefined,
+    // The guard's setting is read from the environment here: a URL or sentinel options, never a client.
+    redis: guard.revocation?.redis as RedisConnection | undefined,
     client: readServiceClient(read, {
       clientId: guard.audience,
       issuer: guard.issuer,

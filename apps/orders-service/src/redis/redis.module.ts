@@ -1,10 +1,12 @@
 import { Global, Inject, Logger, Module } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { createRedisClient } from '@hybrid-auth/platform';
+import type { RedisConnection } from '@hybrid-auth/platform';
+import type { Redis } from 'ioredis';
 import { ORDERS_CONFIG } from '../config/orders.config';
 import type { OrdersConfig } from '../config/orders.config';
 
-/** The shared ioredis client, or null when REDIS_URL is not configured. */
+/** The shared ioredis client, or null when neither REDIS_URL nor REDIS_SENTINELS is configured. */
 export const ORDERS_REDIS = Symbol('ORDERS_REDIS');
 
 /**
@@ -12,8 +14,8 @@ export const ORDERS_REDIS = Symbol('ORDERS_REDIS');
  * rate limit falls back to this process at once instead of stalling orders; ioredis
  * reconnects in the background.
  */
-export function createRedis(url: string): Redis {
-  const redis = new Redis(url, {
+export function createRedis(connection: RedisConnection): Redis {
+  const redis = createRedisClient(connection, {
     connectionName: 'orders-service',
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -40,7 +42,7 @@ export function createRedis(url: string): Redis {
     {
       provide: ORDERS_REDIS,
       inject: [ORDERS_CONFIG],
-      useFactory: (config: OrdersConfig) => (config.redisUrl ? createRedis(config.redisUrl) : null),
+      useFactory: (config: OrdersConfig) => (config.redis ? createRedis(config.redis) : null),
     },
   ],
   exports: [ORDERS_REDIS],

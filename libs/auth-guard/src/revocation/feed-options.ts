@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { KeySource } from '../keys/key-source';
 import type { FeedRejection } from './feed-rejections';
 import type { RevocationFallbackOptions, SnapshotPollerStatus } from './snapshot-poller';
@@ -8,11 +8,12 @@ export type { RevocationFallbackOptions } from './snapshot-poller';
 /** The `revocation` option of AuthGuardModule. */
 export interface RevocationFeedOptions {
   /**
-   * A Redis URL, or an ioredis client whose settings the feed copies: either way the feed
-   * reads on a connection of its own, since its reads block. Without it (no Redis at all)
+   * A Redis URL, ioredis options (e.g. `{ sentinels: [{ host, port }], name }` for a
+   * Sentinel-managed primary), or an ioredis client whose settings the feed copies: either way
+   * the feed reads on a connection of its own, since its reads block. Without it (no Redis at all)
    * the feed polls the `fallback` snapshot instead, which is then required.
    */
-  redis?: Redis | string;
+  redis?: Redis | RedisOptions | string;
   /** Stream name, if auth-service was configured with another one (`AUTH_REVOCATION_STREAM`). */
   streamKey?: string;
   /** The deployment's Redis key prefix (`AUTH_REDIS_PREFIX`, default `hybrid-auth:`). */

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type * as IORedis from 'ioredis';
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { KeySource } from '../keys/key-source';
 import type { revocationKeys, RevocationEvent } from './protocol';
 import { readStreamEntry } from './stream-entry';
@@ -49,7 +49,7 @@ export class StreamFollower {
   caughtUp = false;
 
   constructor(
-    private readonly redis: Redis | string,
+    private readonly redis: Redis | RedisOptions | string,
     private readonly keys: ReturnType<typeof revocationKeys>,
     private readonly verificationKeys: KeySource,
     private readonly hooks: StreamHooks,
@@ -66,13 +66,17 @@ export class StreamFollower {
       connectionName: 'revocation-feed',
       lazyConnect: true,
     };
-    if (typeof this.redis === 'string') {
+    if (isClient(this.redis)) {
+      this.reader = this.redis.duplicate(readerOptions);
+    } else {
       // ioredis is an optional peer dependency: loaded only when the feed is used.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { Redis: RedisClient } = require('ioredis') as typeof IORedis;
-      this.reader = new RedisClient(this.redis, readerOptions);
-    } else {
-      this.reader = this.redis.duplicate(readerOptions);
+      this.reader =
+        typeof this.redis === 'string'
+          ? new RedisClient(this.redis, readerOptions)
+          : // With sentinels, asking them for the primary is paced like the reads' own backoff.
+            new RedisClient({ sentinelCommandTimeout: 2000, ...this.redis, ...readerOptions });
     }
     this.reader.on('error', () => undefined);
     this.loop = this.run();
@@ -193,5 +197,8 @@ export class StreamFollower {
   }
 }
 
+/** A client has `duplicate`; a URL or an options object does not. */
+const isClient = (redis: Redis | RedisOptions | string): redis is Redis =>
+  typeof redis !== 'string' && typeof (redis as Redis).duplicate === 'function';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));

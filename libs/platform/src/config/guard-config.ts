@@ -5,7 +5,7 @@ import {
   hasCookiePrefix,
 } from '@hybrid-auth/auth-guard';
 import type { AuthGuardModuleOptions } from '@hybrid-auth/auth-guard';
-import { readRedisUrl } from './database-config';
+import { readRedisConnection } from './redis-config';
 import type { EnvReader } from './env-reader';
 import { refusePlainHttp } from './plain-http';
 import { readServiceClient } from './service-client-config';
@@ -38,7 +38,7 @@ function snapshotBearer(
 
 /**
  * The guard settings of a downstream service, from the variables of docs/api.md:
- * AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWKS_URL, REDIS_URL, plus the longest token lifetime
+ * AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWKS_URL, REDIS_URL (or REDIS_SENTINELS), plus the longest token lifetime
  * (AUTH_ACCESS_TOKEN_TTL, as configured on auth-service), the clock leeway, the access
  * cookie name, the JWKS refresh interval, for strict services the staleness budget, and
  * the snapshot fallback (AUTH_REVOCATIONS_SECRET, AUTH_REVOCATIONS_URL) used while the
@@ -49,7 +49,7 @@ export function readGuardConfig(
   read: EnvReader,
   defaults: { audience: string; strict?: boolean },
 ): AuthGuardModuleOptions {
-  const redisUrl = readRedisUrl(read);
+  const redis = readRedisConnection(read);
   const strict = read.bool('AUTH_STRICT', defaults.strict ?? false);
   const jwksUrl = read.url(
     'AUTH_JWKS_URL',
@@ -77,9 +77,9 @@ export function readGuardConfig(
   const keyPrefix = read.string('AUTH_REDIS_PREFIX', DEFAULT_REDIS_PREFIX);
   if (!REDIS_PREFIX_PATTERN.test(keyPrefix))
     read.fail('AUTH_REDIS_PREFIX must be letters, digits, _ . - ending in ":" (e.g. hybrid-auth:)');
-  if (strict && !redisUrl && !fallback)
+  if (strict && !redis && !fallback)
     read.fail(
-      'REDIS_URL (or AUTH_REVOCATIONS_SECRET) is required by a strict service (AUTH_STRICT=true)',
+      'REDIS_URL or REDIS_SENTINELS (or AUTH_REVOCATIONS_SECRET) is required by a strict service (AUTH_STRICT=true)',
     );
   return {
     issuer,
@@ -105,9 +105,9 @@ export function readGuardConfig(
     },
     strict,
     revocation:
-      redisUrl || fallback
+      redis || fallback
         ? {
-            redis: redisUrl,
+            redis,
             fallback,
             streamKey: read.string('AUTH_REVOCATION_STREAM', 'auth:revocations'),
             keyPrefix,
