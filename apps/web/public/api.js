@@ -9,6 +9,13 @@
 
 /** A cheap route that every service verifies locally: used to see whether the session lives. */
 export const PROBE = '/catalog/me';
+/**
+ * Whether the cookies are already fresh, asked before a refresh: auth-service itself, which
+ * checks the session in its database. A downstream service learns that a token went stale a
+ * moment later, by push; asking it could answer "fine" for a token auth-service has just
+ * refused, and the page would give up on a session that a refresh would have kept.
+ */
+const FRESHNESS_PROBE = '/auth/me';
 const LOCK = 'hybrid-auth-refresh';
 
 /** The access token is missing, expired or out of date: a refresh gets a fresh one. */
@@ -107,7 +114,7 @@ export function refresh() {
 }
 
 async function refreshUnderLock() {
-  const probe = await send(PROBE);
+  const probe = await send(FRESHNESS_PROBE);
   if (probe.status === 200) return;
   if (probe.status === 401 && ENDED.has(probe.code ?? '')) throw new SessionEnded(probe.code ?? '');
   const res = await send('/auth/refresh', { method: 'POST', headers: { 'x-auth-mode': 'cookie' } });
