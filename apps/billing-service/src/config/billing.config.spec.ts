@@ -30,9 +30,9 @@ describe('loadBillingConfig', () => {
     expect(config.orders).toEqual({ url: 'http://127.0.0.1:3002', timeoutMs: 2000 });
   });
 
-  it('names REDIS_URL when it is missing: a strict service needs the revocation feed', () => {
+  it('names REDIS_URL and REDIS_SENTINELS when both are missing: a strict service needs the revocation feed', () => {
     expect(problemsOf({})).toEqual([
-      'REDIS_URL (or AUTH_REVOCATIONS_SECRET) is required by a strict service (AUTH_STRICT=true)',
+      'REDIS_URL or REDIS_SENTINELS (or AUTH_REVOCATIONS_SECRET) is required by a strict service (AUTH_STRICT=true)',
     ]);
   });
 
