@@ -15,6 +15,14 @@ export interface Upstreams {
 }
 
 /**
+ * Several replicas behind one upstream. The template holds `server ${X_UPSTREAM};` (compose runs
+ * one container per service), so the value `a; server b` renders `server a; server b;`: nginx
+ * then balances round-robin and passes a request that could not reach one replica to the next
+ * (its default proxy_next_upstream). The production template is unchanged.
+ */
+export const replicas = (...addresses: string[]): string => addresses.join('; server ');
+
+/**
  * Renders the template like the nginx image's envsubst does: only the named variables are
  * replaced, so nginx's own `$http_host`, `$request_id`… stay as they are.
  */

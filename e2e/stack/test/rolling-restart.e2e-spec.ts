@@ -1,0 +1,118 @@
+import { call, signUp, uniqueEmail } from './support/client';
+import type { Login } from './support/client';
+import { Gateway, replicas } from './support/gateway';
+import { Load } from './support/load';
+import { refusedBy } from './support/revocation';
+import { ServiceProcess, freePort, sleep } from './support/service-process';
+import { Stack } from './support/stack';
+
+const MACHINE_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const USERS = 4;
+
+/**
+ * Two replicas of every service on the same databases, Redis and revocation stream, behind the
+ * compose gateway (nginx) with both in each upstream. While users log in, refresh, read and log
+ * out through the gateway, each replica in turn is stopped (SIGTERM, wait for the exit) and
+ * started again (wait for /health/ready).
+ */
+describe('a rolling restart of every service under load', () => {
+  let stack: Stack;
+  let gateway: Gateway;
+  const replicasOf: Record<string, ServiceProcess[]> = {};
+
+  beforeAll(async () => {
+    stack = await Stack.create({ redisUrl: MACHINE_REDIS });
+    for (const first of [stack.auth, ...stack.downstream]) {
+      const second = new ServiceProcess(first.app, await freePort(), first.env);
+      replicasOf[first.app] = [first, second];
+    }
+    await Promise.all(Object.values(replicasOf).map(([, second]) => second.start()));
+    const at = (name: string) =>
+      replicas(...replicasOf[name].map((service) => `127.0.0.1:${service.port}`));
+    gateway = await Gateway.start({
+      AUTH_UPSTREAM: at('auth-service'),
+      CATALOG_UPSTREAM: at('catalog-service'),
+      ORDERS_UPSTREAM: at('orders-service'),
+      BILLING_UPSTREAM: at('billing-service'),
+    });
+    // billing-service reads orders-service: through the gateway, so it reaches either replica
+    // (as a cluster Service would), not only the first one Stack wired it to.
+    const billing = replicasOf['billing-service'];
+    for (const [i, old] of billing.entries()) {
+      await old.stop();
+      billing[i] = new ServiceProcess(old.app, old.port, { ...old.env, ORDERS_URL: gateway.url });
+      await billing[i].start();
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await gateway?.stop();
+    // Every replica, the billing ones started anew included (stopping a stopped one is a no-op).
+    await Promise.all(Object.values(replicasOf).flatMap((pair) => pair.map((s) => s?.stop())));
+    await stack?.stop();
+  });
+
+  it('answers every request, keeps every session and every revocation', async () => {
+    const emails = Array.from({ length: USERS }, () => uniqueEmail('rolling'));
+    for (const email of emails) await signUp(gateway.url, email);
+    const load = new Load(gateway.url);
+    const started = Date.now();
+    load.start(emails);
+    await sleep(2_000);
+
+    const restarts: string[] = [];
+    for (const name of ['auth-service', 'catalog-service', 'orders-service', 'billing-service']) {
+      for (const replica of replicasOf[name]) {
+        const t0 = Date.now();
+        const code = await replica.stop();
+        const t1 = Date.now();
+        await replica.start();
+        restarts.push(
+          `${name}:${replica.port} at ${t0 - started} stop ${t1 - t0} ms (exit ${code}) start ${Date.now() - t1} ms`,
+        );
+        // A moment under load with both replicas up before the next one goes.
+        await sleep(500);
+      }
+    }
+    await sleep(1_000);
+    await load.stop();
+    const loadMs = Date.now() - started;
+
+    // Every session left open still refreshes, on either auth replica.
+    const lost: Login[] = [];
+    for (const [i, session] of load.open.entries()) {
+      const auth = replicasOf['auth-service'][i % 2];
+      const res = await call(`${auth.url}/auth/refresh`, {
+        body: { refreshToken: session.refreshToken },
+      });
+      if (res.status !== 200) lost.push(session);
+    }
+    // Every logged-out session is refused by every replica of every service.
+    const downstream = ['catalog-service', 'orders-service', 'billing-service'].flatMap(
+      (name) => replicasOf[name],
+    );
+    const checkStart = Date.now();
+    for (const token of load.revoked) {
+      await refusedBy(downstream, token, 'session_revoked', 5_000);
+      for (const auth of replicasOf['auth-service']) {
+        const res = await call(`${auth.url}/auth/me`, { token });
+        expect({ status: res.status, code: res.body.code }).toEqual({
+          status: 401,
+          code: 'session_revoked',
+        });
+      }
+    }
+
+    console.log(
+      `rolling restart: ${load.requests} requests over ${loadMs} ms, ` +
+        `${load.retried} retryable 503s retried (longest wait ${load.longestWaitMs} ms), ${load.failures.length} failures, ` +
+        `${load.open.length} open sessions (${lost.length} lost), ` +
+        `${load.revoked.length} logouts checked on ${downstream.length + 2} replicas ` +
+        `in ${Date.now() - checkStart} ms\n  ${restarts.join('\n  ')}` +
+        (load.failures.length ? `\n  failures: ${JSON.stringify(load.failures)}` : ''),
+    );
+    expect(load.failures).toEqual([]);
+    expect(lost).toEqual([]);
+    expect(load.open.length).toBeGreaterThan(0);
+    expect(load.revoked.length).toBeGreaterThan(0);
+  }, 120_000);
+});
