@@ -49,13 +49,7 @@ const configSources = [
 
 const example = envExampleNames(read('.env.example'));
 const documented = documentedNames(read('docs/configuration.md'));
-/** Variables npm start sets for a child process that reads them itself: not configuration. */
-const SET_FOR_CHILDREN = new Set(['MAILDEV_WEB_PORT']);
-const inCode = new Set(
-  configSources
-    .flatMap((file) => [...namesReadBy(read(file))])
-    .filter((name) => !SET_FOR_CHILDREN.has(name)),
-);
+const inCode = new Set(configSources.flatMap((file) => [...namesReadBy(read(file))]));
 
 describe('docs/configuration.md and .env.example', () => {
   it('document every variable of .env.example', () => {

@@ -47,7 +47,9 @@ export function processEnv(process: StackProcess, options: ProcessEnvOptions): N
     ...options.overrides,
     // After the overrides: an operator's AUTH_CLIENTS_FILE is merged into this one.
     ...(options.identity ? identityEnv(process, options.identity) : {}),
-    [process.portVariable]: String(portOf(options.urls, process.name)),
+    ...(process.portVariable
+      ? { [process.portVariable]: String(portOf(options.urls, process.name)) }
+      : {}),
   };
   delete env.DATABASE_URL;
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;

@@ -26,8 +26,8 @@ export interface StackProcess {
   main: string;
   /** Its default port (npm start); tests and the bench give free ones. */
   port: number;
-  /** The variable the process reads its port from. */
-  portVariable: string;
+  /** The variable the process reads its port from; none for one given its port by `args`. */
+  portVariable?: string;
   /** Command-line arguments after `main`, for a process configured by flags (a mail catcher). */
   args?: (urls: StackUrls) => string[];
   /** The database it owns under npm start (DATABASE_URL points there); none when absent. */
@@ -167,7 +167,6 @@ export const MAIL_CATCHER: StackProcess = {
   title: 'mail catcher',
   main: 'node_modules/maildev/dist/bin/maildev.js',
   port: 1080,
-  portVariable: 'MAILDEV_WEB_PORT',
   health: '/api/healthz',
   args: (urls) => [
     ...['--smtp', new URL(urls.smtp).port, '--ip', '127.0.0.1'],
