@@ -13,6 +13,7 @@ import { runMicro } from './sections/micro';
 import { runProfile } from './sections/profile';
 import { runPropagation } from './sections/propagation';
 import { runRefresh } from './sections/refresh';
+import { runScale } from './sections/scale';
 import { runStrategies } from './sections/strategies';
 import { parseSettings } from './settings';
 import type { Section } from './settings';
@@ -70,6 +71,8 @@ async function main(): Promise<void> {
     results.refresh = await section('refresh', () => runRefresh(stack));
     results.login = await section('login', () => runLogin(stack));
     results.propagation = await section('propagation', () => runPropagation(stack, results.notes));
+    // Last: it revokes thousands of sessions and starts replicas of its own.
+    results.scale = await section('scale', () => runScale(stack, results.notes));
   } finally {
     log('stopping every process this run started, dropping its databases and Redis keys');
     await builder.teardown();

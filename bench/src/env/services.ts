@@ -35,10 +35,14 @@ export async function startAuthService(options: {
   signingKeysFile: string;
   clientsFile: string;
   logDir: string;
+  /** Replicas of one auth-service share it (it encrypts the keys kept in their database). */
+  secretsKey?: string;
+  /** Process (and log file) name; replicas need distinct ones. */
+  name?: string;
 }): Promise<ServiceProcess> {
   const port = await freePort();
   return startNode({
-    name: AUTH.title,
+    name: options.name ?? AUTH.title,
     script: AUTH.main,
     port,
     logDir: options.logDir,
@@ -48,7 +52,7 @@ export async function startAuthService(options: {
       DATABASE_URL: options.databaseUrl,
       AUTH_SIGNING_KEYS_FILE: options.signingKeysFile,
       // Production refuses a generated refresh-token key kept in clear: one key per run.
-      AUTH_SECRETS_KEY: randomBytes(32).toString('base64url'),
+      AUTH_SECRETS_KEY: options.secretsKey ?? randomBytes(32).toString('base64url'),
       AUTH_AUDIENCES: [...DOWNSTREAM_AUDIENCES, BENCH_AUDIENCE].join(','),
       // Production defaults otherwise: 15-minute access tokens, 10 s reuse grace.
       AUTH_COOKIE_SECURE: 'true',

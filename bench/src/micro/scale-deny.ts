@@ -73,7 +73,6 @@ export function denyListSteadyState(ratePerSec: number): DenyListSteadyState {
   let inserted = 0;
   let sweepMs = Number.NaN;
   let sweepDropped = 0;
-  const before = heap();
   for (let second = 0; second < simulatedSec; second += 1) {
     const at = start + second * 1000;
     for (let i = 0; i < ratePerSec; i += 1) list.revokeSession(flatId(), at + i / ratePerSec);
@@ -98,7 +97,6 @@ export function denyListSteadyState(ratePerSec: number): DenyListSteadyState {
     inserted,
     maxSize,
     finalSize: list.size.sessions,
-    bytesAtEnd: heap() - before,
     sweepMs,
     sweepDropped,
   };

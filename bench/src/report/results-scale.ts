@@ -55,7 +55,6 @@ export interface DenyListSteadyState {
   inserted: number;
   maxSize: number;
   finalSize: number;
-  bytesAtEnd: number;
   /** One sweep dropping `sweepEverySec` worth of entries from a full list. */
   sweepMs: number;
   sweepDropped: number;
@@ -81,6 +80,8 @@ export interface SustainedRevocations {
   durationSec: number;
   connections: number;
   sent: number;
+  /** Due but not sent: more than `connections` x 4 logouts were waiting (the service fell behind). */
+  skipped: number;
   completed: number;
   failed: number;
   achievedPerSec: number;
