@@ -47,6 +47,7 @@ describe('npm run bench -- --smoke', () => {
       '## 4. Revocation propagation',
       '## 5. Guard micro-benchmarks',
       '## 6. What a token exchange costs against a request',
+      '## 7. Scale',
     ]) {
       expect(markdown).toContain(heading);
     }
@@ -80,6 +81,17 @@ describe('npm run bench -- --smoke', () => {
     expect(exchange.me.non2xx + exchange.me.errors).toBe(0);
     expect(exchange.exchange.samples[0].requests).toBeGreaterThan(0);
     expect(exchange.caller.burstExchanges).toBe(1);
+    // Scale: the caches stayed at their bounds, and no revocation was lost under load (a
+    // revoked token accepted afterwards, or never refused). Correctness, not a figure.
+    const scale = results.scale;
+    for (const bound of scale.memory.bound) expect(bound.sizeAfter).toBe(bound.bound);
+    for (const fill of scale.memory.tokenCache) expect(fill.sizeAfterExtra).toBe(fill.entries);
+    expect(scale.revocations.completed).toBeGreaterThan(0);
+    expect(scale.revocations.observers.map((o: { lost: number }) => o.lost)).toEqual(
+      scale.revocations.observers.map(() => 0),
+    );
+    for (const check of scale.revocations.finalCheck) expect(check.accepted).toBe(0);
+    expect(scale.replicas.phases.map((p: { non2xx: number }) => p.non2xx)).toEqual([0, 0, 0, 0]);
     // The committed results are never touched by a smoke run.
     expect(existsSync(COMMITTED) ? readFileSync(COMMITTED, 'utf8') : undefined).toBe(
       committedBefore,

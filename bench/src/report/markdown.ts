@@ -3,6 +3,7 @@ import { explanations } from './explain';
 import { table } from './format';
 import { loginSection, microSection, propagationSection, refreshSection } from './markdown-others';
 import { profileSection } from './markdown-profile';
+import { scaleSection } from './markdown-scale';
 import { strategiesSection } from './markdown-strategies';
 import type { BenchResults } from './results';
 import { verdicts } from './targets';
@@ -20,6 +21,7 @@ export function renderMarkdown(r: BenchResults): string {
     propagationSection(r),
     microSection(r),
     exchangeSection(r),
+    scaleSection(r),
   ].join('\n\n')}\n`;
 }
 

@@ -4,6 +4,8 @@ import type { PhaseSummary } from './results';
 export interface ScaleResult {
   memory?: ScaleMemory;
   revocations?: SustainedRevocations;
+  /** The same rate through the logout's transaction alone (when the HTTP logout fell short). */
+  outbox?: SustainedRevocations;
   replicas?: ReplicaScaling;
 }
 

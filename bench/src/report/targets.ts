@@ -1,6 +1,7 @@
 import { median, ratio } from '../util/stats';
 import { us } from './format';
 import type { BenchResults, TargetSample } from './results';
+import { scaleVerdicts } from './targets-scale';
 
 export interface Verdict {
   goal: string;
@@ -135,6 +136,7 @@ export function verdicts(results: BenchResults, connections: number): Verdict[] 
         ? `${forged.cpuRatio.toFixed(2)}x: ${us(forged.forged.cpuUsPerReq)} against ${us(forged.rotation.cpuUsPerReq)} us (rounds: ${forged.cpuRatios.map((v) => v.toFixed(2)).join(', ')})`
         : 'n/a',
     ),
+    ...scaleVerdicts(results),
   ];
 }
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { machineCpuSeconds, processCpuSeconds } from '../env/processes';
 import type { Stack } from '../env/stack';
 import { mintAccessTokens } from '../env/tokens';
@@ -26,6 +26,8 @@ export interface SustainedSettings {
   connections: number;
   /** One revocation in this many is polled at every guard until refused. */
   pollEvery: number;
+  /** `logout`: POST /auth/logout; `outbox`: the logout's transaction, written by the bench. */
+  path: 'logout' | 'outbox';
 }
 
 export const REVOCATION_PATH =
@@ -35,6 +37,14 @@ export const REVOCATION_PATH =
   'the Redis stream. The sessions are rows copied in SQL from real login sessions and their ' +
   'access tokens are minted with auth-service’s signing key in its format: at ~146 logins/s ' +
   '(argon2id) the 1,000 sessions a second this needs could not be made by logging in.';
+
+export const OUTBOX_PATH =
+  'The logout’s transaction written by the bench straight into auth-service’s database, as ' +
+  'auth-service writes it (sessions-service revokeIds and revocation-outbox sessionsRevoked: ' +
+  'UPDATE sessions, INSERT into revocation_events, pg_notify, one transaction per session), ' +
+  'without the HTTP request, the token check and the audit row; auth-service’s own relay then ' +
+  'drains the outbox to the signed stream. It measures relay, stream and guards at a rate the ' +
+  'HTTP logout cannot reach on this machine. Sessions and tokens as for the logout run.';
 
 interface Revocation {
   userId: string;
@@ -101,6 +111,14 @@ export async function runSustainedRevocations(
   const polls: Promise<void>[] = [];
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
   const authUrl = new URL(stack.auth.url);
+  const pool = new Pool({ connectionString: stack.authDatabaseUrl, max: options.connections });
+  const revoke = (r: Revocation) =>
+    options.path === 'logout'
+      ? logout(agent, authUrl, r.token)
+      : writeOutbox(pool, r).then(
+          () => 204,
+          () => 0,
+        );
   await sleep(200);
 
   const pids = [stack.auth.pid, ...guards.map((g) => g.pid)];
@@ -127,7 +145,7 @@ export async function runSustainedRevocations(
       }
       waiting += 1;
       inflight.push(
-        logout(agent, authUrl, r.token).then((status) => {
+        revoke(r).then((status) => {
           waiting -= 1;
           r.status = status;
           r.returnedAt = performance.now();
@@ -144,6 +162,7 @@ export async function runSustainedRevocations(
   const loadgen = process.cpuUsage(loadgenBefore);
   await Promise.all(polls);
   agent.destroy();
+  await pool.end();
   pollers.flat().forEach((p) => p.close());
 
   function follow(r: Revocation): Promise<void> {
@@ -210,7 +229,7 @@ export async function runSustainedRevocations(
     lost,
   });
   return {
-    path: REVOCATION_PATH,
+    path: options.path === 'logout' ? REVOCATION_PATH : OUTBOX_PATH,
     targetPerSec: options.ratePerSec,
     durationSec: options.durationSec,
     connections: options.connections,
@@ -273,6 +292,36 @@ async function copySessions(
     return rows.map((r) => ({ userId: r.user_id, sessionId: r.id }));
   } finally {
     await client.end();
+  }
+}
+
+/** What `POST /auth/logout` commits for one session (sessions.service.ts, revocation-outbox.ts). */
+async function writeOutbox(pool: Pool, r: Revocation): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const now = new Date();
+    const { rows } = await client.query<{ id: string; user_id: string }>(
+      `WITH revoked AS (
+         UPDATE sessions SET revoked_at = $2, revoke_reason = 'logout'
+         WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL RETURNING id, user_id)
+       SELECT id, user_id FROM revoked`,
+      [[r.sessionId], now],
+    );
+    await client.query(
+      `INSERT INTO revocation_events (type, user_id, session_id, reason, created_at)
+       SELECT 'session', s.user_id, s.id, 'logout', $3
+       FROM unnest($1::uuid[], $2::uuid[]) AS s(id, user_id)`,
+      [rows.map((x) => x.id), rows.map((x) => x.user_id), now],
+    );
+    await client.query('SELECT pg_notify($1, $2)', ['revocation_events', '']);
+    await client.query('COMMIT');
+    if (rows.length !== 1) throw new Error(`session ${r.sessionId} was not live`);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
   }
 }
 

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type { Stack } from '../env/stack';
-import type { ScaleMemory, ScaleResult } from '../report/results-scale';
+import type { ScaleMemory, ScaleResult, SustainedRevocations } from '../report/results-scale';
 import type { ScaleMicroArgs } from '../micro/scale-main';
 import type { BenchSettings } from '../settings';
 import { log } from '../util/log';
@@ -19,7 +19,7 @@ export function scaleSettings(settings: BenchSettings): {
   const smoke = settings.smoke;
   return {
     micro: {
-      budgetMs: smoke ? 30 : 1000,
+      budgetMs: smoke ? 30 : 500,
       // The guard's default cacheSize (DEFAULTS.cacheSize), then the bound raised to 1M.
       cacheBound: smoke ? 1000 : 10_000,
       cacheLarge: smoke ? 20_000 : 1_000_000,
@@ -31,12 +31,14 @@ export function scaleSettings(settings: BenchSettings): {
       durationSec: smoke ? 2 : 20,
       connections: smoke ? 8 : 64,
       pollEvery: smoke ? 5 : 20,
+      path: 'logout',
     },
     replicas: {
       rounds: smoke ? 1 : 2,
       durationSec: smoke ? 1 : 8,
       users: smoke ? 4 : 50,
-      sessions: smoke ? 40 : 300,
+      /** Sessions per refresh phase (each starts with fresh chains). */
+      sessions: smoke ? 12 : 160,
       refreshConnections: smoke ? 8 : 100,
       loginConnections: smoke ? 4 : 16,
     },
@@ -53,12 +55,22 @@ export async function runScale(stack: Stack, notes: string[]): Promise<ScaleResu
   log('scale: the verified-token cache and the deny-list at scale (child process)');
   const memory = await scaleMicro(numbers.micro);
   const revocations = await runSustainedRevocations(stack, numbers.revocations, notes);
-  log(
-    `scale: ${revocations.achievedPerSec.toFixed(0)} revocations/s achieved, guard p99 ` +
-      revocations.observers.map((o) => `${o.name} ${o.p99Ms.toFixed(1)} ms`).join(', '),
-  );
+  summary(revocations);
+  // The same rate through the logout's transaction alone, when HTTP logouts fell short of it.
+  const outbox =
+    revocations.achievedPerSec < 0.95 * revocations.targetPerSec || stack.settings.smoke
+      ? await runSustainedRevocations(stack, { ...numbers.revocations, path: 'outbox' }, notes)
+      : undefined;
+  if (outbox) summary(outbox);
   const replicas = await runReplicaScaling(stack, numbers.replicas);
-  return { memory, revocations, replicas };
+  return { memory, revocations, outbox, replicas };
+}
+
+function summary(r: SustainedRevocations): void {
+  log(
+    `scale: ${r.achievedPerSec.toFixed(0)} revocations/s achieved (${r.skipped} skipped), p99 ` +
+      r.observers.map((o) => `${o.name} ${o.p99Ms.toFixed(1)} ms`).join(', '),
+  );
 }
 
 /** A fresh heap (and room for a million cached tokens): `micro/scale-main.js` in a child. */
