@@ -22,8 +22,8 @@ export function scaleSettings(settings: BenchSettings): {
       budgetMs: smoke ? 30 : 500,
       // The guard's default cacheSize (DEFAULTS.cacheSize), then the bound raised to 1M.
       cacheBound: smoke ? 1000 : 10_000,
-      cacheLarge: smoke ? 20_000 : 1_000_000,
-      denyLarge: smoke ? 20_000 : 1_000_000,
+      cacheLarge: smoke ? 5000 : 1_000_000,
+      denyLarge: smoke ? 5000 : 1_000_000,
       revocationsPerSec: smoke ? 10 : 1000,
     },
     revocations: {
