@@ -15,6 +15,9 @@ export function scaleSection(r: BenchResults): string {
     ...memoryTables(s),
     ...revocationTables(s.revocations, 'through the HTTP logout'),
     ...(s.outbox ? revocationTables(s.outbox, 'through the logout’s transaction alone') : []),
+    ...(s.batched
+      ? revocationTables(s.batched, 'the sessions due together in one transaction')
+      : []),
     ...replicaTables(s),
   ].join('\n\n');
 }

