@@ -50,6 +50,9 @@ export interface Stack {
   /** Another strategies server (the profiled one), stopped with the stack. */
   startStrategies(name: string, extraEnv?: Record<string, string>): Promise<ServiceProcess>;
   startDownstream(): Promise<ServiceProcess[]>;
+  /** A database of this run, and a process to stop: both undone by the teardown, even on Ctrl-C. */
+  createDatabase(purpose: string): Promise<string>;
+  track(process: ServiceProcess): ServiceProcess;
 }
 
 /** Builds the stack; `teardown` undoes whatever part of it was built, even after a failure. */
@@ -168,6 +171,8 @@ export class StackBuilder {
       opaqueIds: opaque.map((o) => o.id),
       startStrategies,
       startDownstream: startDownstreamOnce,
+      createDatabase: (purpose) => this.databases.create(purpose),
+      track: (p) => this.track(p),
     };
   }
 

@@ -1,7 +1,6 @@
 import type autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { BenchDatabases } from '../env/databases';
 import { loginSessions, registerUsers } from '../env/identities';
 import type { Credentials } from '../env/identities';
 import type { ServiceProcess } from '../env/processes';
@@ -42,10 +41,10 @@ export async function runReplicaScaling(
   stack: Stack,
   options: ReplicaSettings,
 ): Promise<ReplicaScaling> {
-  const databases = new BenchDatabases(`${stack.runId}_scale`);
   const replicas: ServiceProcess[] = [];
   try {
-    const databaseUrl = await databases.create('auth');
+    // The run's teardown drops it and stops the replicas too, should the run be interrupted.
+    const databaseUrl = await stack.createDatabase('scale_auth');
     const common = {
       databaseUrl,
       stream: `${stack.keys.prefix}scale-revocations`,
@@ -56,8 +55,9 @@ export async function runReplicaScaling(
     };
     log('scale: starting two auth-service replicas on one database');
     // One after the other: the first runs the migrations.
-    replicas.push(await startAuthService({ ...common, name: 'auth-service-replica-a' }));
-    replicas.push(await startAuthService({ ...common, name: 'auth-service-replica-b' }));
+    for (const name of ['auth-service-replica-a', 'auth-service-replica-b']) {
+      replicas.push(stack.track(await startAuthService({ ...common, name })));
+    }
     const [a, b] = replicas;
     const users = await registerUsers(a.url, `${stack.runId}-scale`, options.users);
     // Fresh chains for every refresh phase: a chain whose answer never came (cut off at the
@@ -144,8 +144,8 @@ export async function runReplicaScaling(
       ),
     };
   } finally {
+    // Now, not at the teardown: they would otherwise run beside the sections after this one.
     await Promise.all(replicas.map((r) => r.stop()));
-    await databases.dropAll();
   }
 }
 
