@@ -10,6 +10,7 @@ export const SECTIONS = [
   'exchange',
   'propagation',
   'micro',
+  'network',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 export type LoadgenChoice = 'auto' | 'wrk' | 'autocannon';

@@ -1,4 +1,5 @@
 import type { Sample } from '../load/measure';
+import type { NetworkResult } from '../network/types';
 
 /** Everything one run measured; results.json holds exactly this, RESULTS.md is rendered from it. */
 export interface BenchResults {
@@ -15,6 +16,7 @@ export interface BenchResults {
   propagation?: PropagationResult;
   exchange?: ExchangeResult;
   micro?: MicroResult;
+  network?: NetworkResult;
   notes: string[];
 }
 
