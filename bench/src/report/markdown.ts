@@ -1,6 +1,7 @@
 import { exchangeSection } from './markdown-exchange';
 import { explanations } from './explain';
 import { table } from './format';
+import { networkSection } from './markdown-network';
 import { loginSection, microSection, propagationSection, refreshSection } from './markdown-others';
 import { profileSection } from './markdown-profile';
 import { strategiesSection } from './markdown-strategies';
@@ -20,6 +21,7 @@ export function renderMarkdown(r: BenchResults): string {
     propagationSection(r),
     microSection(r),
     exchangeSection(r),
+    networkSection(r),
   ].join('\n\n')}\n`;
 }
 
