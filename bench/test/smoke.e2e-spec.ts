@@ -47,6 +47,7 @@ describe('npm run bench -- --smoke', () => {
       '## 4. Revocation propagation',
       '## 5. Guard micro-benchmarks',
       '## 6. What a token exchange costs against a request',
+      '## Hosts with a network between them',
     ]) {
       expect(markdown).toContain(heading);
     }
@@ -80,6 +81,9 @@ describe('npm run bench -- --smoke', () => {
     expect(exchange.me.non2xx + exchange.me.errors).toBe(0);
     expect(exchange.exchange.samples[0].requests).toBeGreaterThan(0);
     expect(exchange.caller.burstExchanges).toBe(1);
+    // The network section ran across its namespaces, or said why it could not (no root...).
+    const network = results.network;
+    expect(network.skipped ?? network.delays.length).toBeTruthy();
     // The committed results are never touched by a smoke run.
     expect(existsSync(COMMITTED) ? readFileSync(COMMITTED, 'utf8') : undefined).toBe(
       committedBefore,
