@@ -63,7 +63,10 @@ async function main(): Promise<void> {
     results.micro = await section('micro', () => runMicro(settings));
     // Its own stack, in network namespaces: before the shared one starts, so nothing idles beside it.
     results.network = await section('network', () => runNetwork(settings, loadgen.name));
-    const stack = await builder.build();
+    // The sections above bring their own processes: a run of only them starts no shared stack
+    // (every section below checks it was asked for before it touches `stack`).
+    const needsStack = [...settings.sections].some((s) => s !== 'micro' && s !== 'network');
+    const stack = needsStack ? await builder.build() : (undefined as never);
     results.strategies = await section('strategies', () => runStrategies(stack, loadgen));
     results.profile = await section('profile', () =>
       runProfile(stack, loadgen, results.strategies),

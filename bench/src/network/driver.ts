@@ -24,7 +24,7 @@ import { Wrk } from '../load/wrk';
 import { checkTargets } from '../sections/targets';
 import type { Target } from '../sections/targets';
 import { log, sleep } from '../util/log';
-import { DelayControl, connectRttMs } from './delays';
+import { DelayControl, connectRtt } from './delays';
 import { answers2xx, startInNamespace, waitReady } from './ns-process';
 import type { NsProcess } from './ns-process';
 import { startPostgres, startRedis } from './storage';
@@ -158,14 +158,14 @@ async function main(): Promise<void> {
     const loadgen: LoadGenerator = config.loadgen === 'wrk' ? new Wrk(workDir) : new Autocannon();
     setQuietWait(config.quietWaitMs);
     const samples: NetworkSample[] = [];
-    const rtts: Record<string, number> = {};
+    const rtts: Record<string, { p10Ms: number; medianMs: number }> = {};
     for (const { delayMs, connections } of config.runs) {
       await delays.set(delayMs);
       const key = `${delayMs}|${connections}`;
-      rtts[key] = await connectRttMs(addresses.svc, PORT, 25);
+      rtts[key] = await connectRtt(addresses.svc, PORT, 50);
       log(
         `network: one-way delay ${delayMs} ms (${config.mode}), ${connections} connections; ` +
-          `TCP connect to the service: ${rtts[key].toFixed(3)} ms`,
+          `TCP connect to the service: p10 ${rtts[key].p10Ms.toFixed(3)} ms, median ${rtts[key].medianMs.toFixed(3)} ms`,
       );
       await checkTargets(targets);
       for (const target of config.warmupSec > 0 ? targets : []) {

@@ -8,7 +8,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BenchSettings } from '../settings';
 import { log } from '../util/log';
@@ -30,14 +30,19 @@ import type { NetworkConfig, NetworkDelay, NetworkResult, NetworkSample } from '
  */
 export const DELAYS_MS = [0, 0.1, 0.25, 0.5];
 
+/**
+ * About 5 minutes of measurement in full mode (6 delay/concurrency pairs x 5 targets x 2 rounds
+ * x 4 s, plus warm-ups). No waiting for a quiet machine before each run: on a busy one, 60 runs
+ * would spend minutes waiting; the load average before and after is reported instead.
+ */
 const FULL = {
   rounds: 2,
-  durationSec: 5,
+  durationSec: 4,
   warmupSec: 1,
   users: 100,
   sessions: 400,
   filler: 100_000,
-  quietWaitMs: 3000,
+  quietWaitMs: 0,
 };
 const SMOKE = {
   rounds: 1,
@@ -71,6 +76,7 @@ export async function runNetwork(
     return { skipped: probed.skip, removedStale };
   }
   const numbers = settings.smoke ? SMOKE : FULL;
+  const loadBefore = loadavg()[0];
   const topology = topologyFor(process.pid);
   const namespaces = Object.values(topology.names);
   // Root-owned, searchable (the postgres user reaches its own 0700 directory inside it).
@@ -152,6 +158,7 @@ export async function runNetwork(
       removedStale,
       rounds: config.rounds,
       durationSec: config.durationSec,
+      loadAverage: { before: loadBefore, after: loadavg()[0] },
       ...measured,
     };
   } finally {

@@ -6,7 +6,7 @@ import type { NetworkDelay, NetworkSample } from './types';
 export function summarizeNetwork(
   samples: NetworkSample[],
   targets: Pick<Target, 'id' | 'label'>[],
-  rtts: Record<string, number>,
+  rtts: Record<string, { p10Ms: number; medianMs: number }>,
 ): NetworkDelay[] {
   const runs = [...new Set(samples.map((s) => `${s.delayMs}|${s.connections}`))];
   return runs.map((key) => {
@@ -37,7 +37,13 @@ export function summarizeNetwork(
         errors: mine.reduce((sum, s) => sum + s.errors, 0),
       };
     });
-    return { delayMs, connections, connectRttMs: rtts[key] ?? Number.NaN, rows };
+    return {
+      delayMs,
+      connections,
+      connectRttMs: rtts[key]?.medianMs ?? Number.NaN,
+      connectRttP10Ms: rtts[key]?.p10Ms ?? Number.NaN,
+      rows,
+    };
   });
 }
 

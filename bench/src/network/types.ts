@@ -51,8 +51,9 @@ export interface NetworkDelay {
   /** One-way delay set between every two hosts. */
   delayMs: number;
   connections: number;
-  /** Median TCP connect time from the load generator to the service: the round trip measured. */
+  /** TCP connect time from the load generator to the service (a round trip): median, 10th percentile. */
   connectRttMs: number;
+  connectRttP10Ms: number;
   rows: NetworkRow[];
 }
 
@@ -65,6 +66,8 @@ export interface NetworkResult {
   removedStale: string[];
   rounds?: number;
   durationSec?: number;
+  /** The machine's 1-minute load average before and after the section (others share it). */
+  loadAverage?: { before: number; after: number };
   delays?: NetworkDelay[];
   samples?: NetworkSample[];
 }

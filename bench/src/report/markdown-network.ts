@@ -1,5 +1,5 @@
 import { networkPairRatios } from '../network/summarize';
-import type { NetworkDelay } from '../network/types';
+import type { NetworkDelay, NetworkResult } from '../network/types';
 import { ms, rate, table, times, us } from './format';
 import type { BenchResults } from './results';
 import type { Verdict } from './targets';
@@ -36,7 +36,7 @@ function delayTable(d: NetworkDelay): string {
   ]);
   return [
     `### ${delayName(d.delayMs)}, ${d.connections} connections`,
-    `Measured round trip (median TCP connect time from the load generator to the service): ${ms(d.connectRttMs)} ms.`,
+    `Round trip measured (TCP connect from the load generator to the service, 50 times): ${ms(d.connectRttP10Ms)} ms at the 10th percentile (the delay applied), ${ms(d.connectRttMs)} ms median (with this machine's scheduling delays).`,
     table(
       [
         'strategy',
@@ -54,6 +54,14 @@ function delayTable(d: NetworkDelay): string {
   ].join('\n\n');
 }
 
+/** How busy the machine was: on a shared 2-core machine, the first thing to read. */
+function background(n: NetworkResult, cores: number): string {
+  const load = n.loadAverage;
+  if (!load) return '';
+  const busy = Math.max(load.before, load.after) > 2;
+  return `**Background load**: 1-minute load average ${load.before.toFixed(2)} before the section, ${load.after.toFixed(2)} after, on ${cores} cores${busy ? ': **the machine was overloaded by other work during these runs; single runs swing by 2x and more, so read the medians of per-round ratios with that in mind, and re-run on a quiet machine before drawing conclusions**' : ''}.`;
+}
+
 export function networkSection(r: BenchResults): string {
   const n = r.network;
   if (!n) return `${NETWORK_HEADING}\n\nNot run.`;
@@ -66,6 +74,7 @@ export function networkSection(r: BenchResults): string {
     NETWORK_HEADING,
     `The load generator, the strategies server, auth-service, and PostgreSQL + Redis each run in a network namespace of their own (${(n.namespaces ?? []).join(', ')}), joined through a router namespace by veth pairs; only addresses inside these namespaces are used. The delay between every two hosts is ${mechanism}. Session lookups pay a round trip to the storage host on every request; the hybrid guard verifies locally and talks to auth-service and Redis only in the background (JWKS, revocation stream). ${n.rounds} rounds of ${n.durationSec} s per target at each delay, interleaved; same strategies server, same routes and tokens as section 1.`,
     '**How to read**: compare rows within one table (one delay, one concurrency): ratios are taken within each round, then their median. Across tables, the load generator is closed-loop: with few connections, each request waits its round trips and the req/s figure falls as the delay grows for everyone; what a strategy adds is its own storage round trip. At 100 connections on these 2 shared cores the server saturates the CPU and the delay mostly adds queueing.',
+    background(n, r.machine.cores),
     `**Where the delays come from**: ${SOURCES.join('; ')}.`,
     ...(n.delays ?? []).map(delayTable),
   ].join('\n\n');
