@@ -11,7 +11,7 @@ function runSmoke(outDir: string): Promise<string> {
     execFile(
       process.execPath,
       [path.join(BENCH, 'dist', 'run.js'), '--smoke', '--out', outDir],
-      { timeout: 200_000, maxBuffer: 1 << 22 },
+      { timeout: 300_000, maxBuffer: 1 << 22 },
       (error, _stdout, stderr) =>
         error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stderr),
     ),
@@ -88,5 +88,5 @@ describe('npm run bench -- --smoke', () => {
     expect(existsSync(COMMITTED) ? readFileSync(COMMITTED, 'utf8') : undefined).toBe(
       committedBefore,
     );
-  }, 240_000);
+  }, 330_000);
 });

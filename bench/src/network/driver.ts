@@ -58,7 +58,6 @@ async function main(): Promise<void> {
       }),
       startRedis({ ns: names.store, address: addresses.store, logDir }),
     ]);
-    // PostgreSQL last: it outlives its clients at teardown (the list is stopped in reverse).
     started.push(pg.process, redis.process);
     const authDb = withDatabase(pg.url, 'auth');
     const sessionsDb = withDatabase(pg.url, 'sessions');
@@ -207,10 +206,17 @@ async function main(): Promise<void> {
   } finally {
     redisClient?.disconnect();
     await delays.stop().catch(() => undefined);
-    for (const proc of started.reverse()) {
-      // PostgreSQL: SIGINT is its fast shutdown (open connections cut, no waiting for them).
-      await proc.stop(proc.name === 'postgres' ? 'SIGINT' : 'SIGTERM').catch(() => undefined);
-    }
+    // The services first, together (a few seconds' grace: nothing of theirs outlives the
+    // run), then the storage they used. PostgreSQL: SIGINT is its fast shutdown.
+    const storage = new Set(['postgres', 'redis']);
+    const stop = (procs: NsProcess[]) =>
+      Promise.all(
+        procs.map((p) =>
+          p.stop(p.name === 'postgres' ? 'SIGINT' : 'SIGTERM', 3000).catch(() => undefined),
+        ),
+      );
+    await stop(started.filter((p) => !storage.has(p.name)));
+    await stop(started.filter((p) => storage.has(p.name)));
   }
 }
 
