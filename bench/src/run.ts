@@ -10,6 +10,7 @@ import type { BenchResults } from './report/results';
 import { runExchange } from './sections/exchange';
 import { runLogin } from './sections/login';
 import { runMicro } from './sections/micro';
+import { runNetwork } from './network/section';
 import { runProfile } from './sections/profile';
 import { runPropagation } from './sections/propagation';
 import { runRefresh } from './sections/refresh';
@@ -61,7 +62,12 @@ async function main(): Promise<void> {
   try {
     // Micro-benchmarks first, in a child process, while the machine is quietest.
     results.micro = await section('micro', () => runMicro(settings));
-    const stack = await builder.build();
+    // Its own stack, in network namespaces: before the shared one starts, so nothing idles beside it.
+    results.network = await section('network', () => runNetwork(settings, loadgen.name));
+    // The sections above bring their own processes: a run of only them starts no shared stack
+    // (every section below checks it was asked for before it touches `stack`).
+    const needsStack = [...settings.sections].some((s) => s !== 'micro' && s !== 'network');
+    const stack = needsStack ? await builder.build() : (undefined as never);
     results.strategies = await section('strategies', () => runStrategies(stack, loadgen));
     results.profile = await section('profile', () =>
       runProfile(stack, loadgen, results.strategies),

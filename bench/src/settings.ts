@@ -11,6 +11,7 @@ export const SECTIONS = [
   'propagation',
   'micro',
   'scale',
+  'network',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 export type LoadgenChoice = 'auto' | 'wrk' | 'autocannon';

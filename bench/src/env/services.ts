@@ -29,7 +29,7 @@ export function commonEnv(port: number, stream: string): Record<string, string> 
   };
 }
 
-export async function startAuthService(options: {
+export interface AuthServiceOptions {
   databaseUrl: string;
   stream: string;
   signingKeysFile: string;
@@ -39,7 +39,9 @@ export async function startAuthService(options: {
   secretsKey?: string;
   /** Process (and log file) name; replicas need distinct ones. */
   name?: string;
-}): Promise<ServiceProcess> {
+}
+
+export async function startAuthService(options: AuthServiceOptions): Promise<ServiceProcess> {
   const port = await freePort();
   return startNode({
     name: options.name ?? AUTH.title,
@@ -47,29 +49,37 @@ export async function startAuthService(options: {
     port,
     logDir: options.logDir,
     readyPath: '/health/ready',
-    env: {
-      ...commonEnv(port, options.stream),
-      DATABASE_URL: options.databaseUrl,
-      AUTH_SIGNING_KEYS_FILE: options.signingKeysFile,
-      // Production refuses a generated refresh-token key kept in clear: one key per run.
-      AUTH_SECRETS_KEY: options.secretsKey ?? randomBytes(32).toString('base64url'),
-      AUTH_AUDIENCES: [...DOWNSTREAM_AUDIENCES, BENCH_AUDIENCE].join(','),
-      // Production defaults otherwise: 15-minute access tokens, 10 s reuse grace.
-      AUTH_COOKIE_SECURE: 'true',
-      // Every bench client is 127.0.0.1: per-address limits (sign-ups, refreshes, sign-ins in
-      // flight) would measure the throttle, not the service. The per-session refresh limit
-      // too: the forged-refresh phase floods a few sessions on purpose, to measure the HMAC
-      // walk under the row lock that the limit would otherwise cut short with 429s.
-      AUTH_REGISTER_MAX_PER_IP: '1000000',
-      AUTH_REFRESH_MAX_PER_IP: '100000000',
-      AUTH_REFRESH_MAX_PER_SESSION: '100000000',
-      AUTH_LOGIN_MAX_FAILURES_PER_IP: '1000000',
-      // The bench's token-exchange client; its load comes from one client and one address.
-      AUTH_CLIENTS_FILE: options.clientsFile,
-      AUTH_TOKEN_MAX_PER_CLIENT: '100000000',
-      AUTH_TOKEN_MAX_PER_IP: '100000000',
-    },
+    env: authServiceEnv(port, options),
   });
+}
+
+/** auth-service's whole environment in a run (the network section starts it elsewhere). */
+export function authServiceEnv(
+  port: number,
+  options: Omit<AuthServiceOptions, 'logDir'>,
+): Record<string, string> {
+  return {
+    ...commonEnv(port, options.stream),
+    DATABASE_URL: options.databaseUrl,
+    AUTH_SIGNING_KEYS_FILE: options.signingKeysFile,
+    // Production refuses a generated refresh-token key kept in clear: one key per run.
+    AUTH_SECRETS_KEY: options.secretsKey ?? randomBytes(32).toString('base64url'),
+    AUTH_AUDIENCES: [...DOWNSTREAM_AUDIENCES, BENCH_AUDIENCE].join(','),
+    // Production defaults otherwise: 15-minute access tokens, 10 s reuse grace.
+    AUTH_COOKIE_SECURE: 'true',
+    // Every bench client is 127.0.0.1: per-address limits (sign-ups, refreshes, sign-ins in
+    // flight) would measure the throttle, not the service. The per-session refresh limit
+    // too: the forged-refresh phase floods a few sessions on purpose, to measure the HMAC
+    // walk under the row lock that the limit would otherwise cut short with 429s.
+    AUTH_REGISTER_MAX_PER_IP: '1000000',
+    AUTH_REFRESH_MAX_PER_IP: '100000000',
+    AUTH_REFRESH_MAX_PER_SESSION: '100000000',
+    AUTH_LOGIN_MAX_FAILURES_PER_IP: '1000000',
+    // The bench's token-exchange client; its load comes from one client and one address.
+    AUTH_CLIENTS_FILE: options.clientsFile,
+    AUTH_TOKEN_MAX_PER_CLIENT: '100000000',
+    AUTH_TOKEN_MAX_PER_IP: '100000000',
+  };
 }
 
 export interface DownstreamOptions {

@@ -1,6 +1,7 @@
 import { exchangeSection } from './markdown-exchange';
 import { explanations } from './explain';
 import { table } from './format';
+import { networkSection } from './markdown-network';
 import { loginSection, microSection, propagationSection, refreshSection } from './markdown-others';
 import { profileSection } from './markdown-profile';
 import { scaleSection } from './markdown-scale';
@@ -22,6 +23,7 @@ export function renderMarkdown(r: BenchResults): string {
     microSection(r),
     exchangeSection(r),
     scaleSection(r),
+    networkSection(r),
   ].join('\n\n')}\n`;
 }
 

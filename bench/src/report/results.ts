@@ -1,5 +1,6 @@
 import type { Sample } from '../load/measure';
 import type { ScaleResult } from './results-scale';
+import type { NetworkResult } from '../network/types';
 
 /** Everything one run measured; results.json holds exactly this, RESULTS.md is rendered from it. */
 export interface BenchResults {
@@ -17,6 +18,7 @@ export interface BenchResults {
   exchange?: ExchangeResult;
   micro?: MicroResult;
   scale?: ScaleResult;
+  network?: NetworkResult;
   notes: string[];
 }
 

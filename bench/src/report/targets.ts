@@ -1,5 +1,6 @@
 import { median, ratio } from '../util/stats';
 import { us } from './format';
+import { networkVerdicts } from './markdown-network';
 import type { BenchResults, TargetSample } from './results';
 import { scaleVerdicts } from './targets-scale';
 
@@ -137,6 +138,7 @@ export function verdicts(results: BenchResults, connections: number): Verdict[] 
         : 'n/a',
     ),
     ...scaleVerdicts(results),
+    ...networkVerdicts(results),
   ];
 }
 
