@@ -13,6 +13,8 @@ const MACHINE_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const GRACE_MS = '5000';
 const WATCHDOG = /shutdown took longer than/;
 
+jest.setTimeout(120_000);
+
 /**
  * What used to hold a replica for its whole shutdown grace and get it killed by the watchdog
  * (exit 1) instead of exiting at once: a keep-alive connection whose request was in flight at
@@ -44,7 +46,8 @@ describe('prompt shutdown', () => {
       LOG_LEVEL: 'log',
       ...env,
     });
-    await auth.start();
+    // A start can take well over the default 30 s on a loaded 2-core machine.
+    await auth.start({ timeoutMs: 60_000 });
     return auth;
   };
 
