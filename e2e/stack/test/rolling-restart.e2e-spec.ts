@@ -23,7 +23,7 @@ describe('a rolling restart of every service under load', () => {
   const replicasOf: Record<string, ServiceProcess[]> = {};
 
   beforeAll(async () => {
-    stack = await Stack.create({ redisUrl: MACHINE_REDIS });
+    stack = await Stack.create({ redisUrl: MACHINE_REDIS, startTimeoutMs: STARTUP_MS });
     for (const first of [stack.auth, ...stack.downstream]) {
       const second = new ServiceProcess(first.app, await freePort(), first.env);
       replicasOf[first.app] = [first, second];
@@ -80,9 +80,10 @@ describe('a rolling restart of every service under load', () => {
         restarts.push(
           `${name}:${replica.port} at ${t0 - started} stop ${t1 - t0} ms (exit ${code}) start ${Date.now() - t1} ms`,
         );
-        // Both replicas up, under load, for longer than the gateway's fail_timeout (1 s) before
-        // the next one goes: nginx may still hold the one just back as down for that long.
-        await sleep(1_500);
+        // Both replicas up, under load, for longer than the gateway's fail_timeout (1 s, which
+        // nginx counts in whole seconds: up to 2 s) before the next one goes: nginx may still
+        // hold the one just back as down for that long ("no live upstreams" if both are).
+        await sleep(2_500);
       }
     }
     await sleep(1_000);
