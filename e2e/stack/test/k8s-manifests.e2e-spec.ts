@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { EnvReader, readHttpConfig } from '@hybrid-auth/platform';
 import { GATEWAY, SERVICES } from '@hybrid-auth/stack';
 import type { K8sObject, RenderedOverlay } from './support/k8s';
 import { find, mountedSecretFiles, renderExample, validate } from './support/k8s';
@@ -86,6 +87,26 @@ describe('Kubernetes manifests (deploy/k8s, example overlay)', () => {
         expect(c.livenessProbe.httpGet).toEqual({ path: live, port: 'http' });
         expect(c.readinessProbe.httpGet).toEqual({ path: ready, port: 'http' });
       }
+    },
+  );
+
+  it.each([...SERVICES.map((s) => s.title), GATEWAY.title])(
+    'takes %s out of its Service before stopping it, with time to drain',
+    (name) => {
+      const pod = one('Deployment', name).spec.template.spec;
+      const [container] = pod.containers;
+      // An exec sleep rather than the sleep action: that needs Kubernetes 1.30 or later.
+      const [command, seconds] = container.lifecycle.preStop.exec.command;
+      expect(command).toBe('sleep');
+      expect(Number(seconds)).toBeGreaterThanOrEqual(3);
+      if (name === GATEWAY.title) return; // nginx: SIGQUIT, it finishes what it has
+      // The termination grace counts from preStop: the sleep, then the drain after SIGTERM
+      // (the service's own HTTP_SHUTDOWN_GRACE_MS, read as the service reads it), with a margin.
+      const settings = one('ConfigMap', 'hybrid-auth-settings').data as Record<string, string>;
+      const drainMs = readHttpConfig(new EnvReader({ ...settings }), 0).shutdownGraceMs;
+      expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThanOrEqual(
+        Number(seconds) * 1000 + drainMs + 5_000,
+      );
     },
   );
 

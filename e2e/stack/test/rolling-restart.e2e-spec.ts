@@ -8,6 +8,8 @@ import { Stack } from './support/stack';
 
 const MACHINE_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const USERS = 4;
+// A start can take 15 s and more on a loaded 2-core machine (other suites, benchmarks).
+const STARTUP_MS = 60_000;
 
 /**
  * Two replicas of every service on the same databases, Redis and revocation stream, behind the
@@ -21,12 +23,14 @@ describe('a rolling restart of every service under load', () => {
   const replicasOf: Record<string, ServiceProcess[]> = {};
 
   beforeAll(async () => {
-    stack = await Stack.create({ redisUrl: MACHINE_REDIS });
+    stack = await Stack.create({ redisUrl: MACHINE_REDIS, startTimeoutMs: STARTUP_MS });
     for (const first of [stack.auth, ...stack.downstream]) {
       const second = new ServiceProcess(first.app, await freePort(), first.env);
       replicasOf[first.app] = [first, second];
     }
-    await Promise.all(Object.values(replicasOf).map(([, second]) => second.start()));
+    await Promise.all(
+      Object.values(replicasOf).map(([, second]) => second.start({ timeoutMs: STARTUP_MS })),
+    );
     const at = (name: string) =>
       replicas(...replicasOf[name].map((service) => `127.0.0.1:${service.port}`));
     gateway = await Gateway.start({
@@ -35,15 +39,20 @@ describe('a rolling restart of every service under load', () => {
       ORDERS_UPSTREAM: at('orders-service'),
       BILLING_UPSTREAM: at('billing-service'),
     });
-    // billing-service reads orders-service: through the gateway, so it reaches either replica
-    // (as a cluster Service would), not only the first one Stack wired it to.
+    // billing-service reads orders-service, with a token exchanged at auth-service: both
+    // through the gateway, so it reaches either replica (as a cluster Service would), not only
+    // the first one Stack wired it to (whose restart would fail billing's reads meanwhile).
     const billing = replicasOf['billing-service'];
     for (const [i, old] of billing.entries()) {
       await old.stop();
-      billing[i] = new ServiceProcess(old.app, old.port, { ...old.env, ORDERS_URL: gateway.url });
-      await billing[i].start();
+      billing[i] = new ServiceProcess(old.app, old.port, {
+        ...old.env,
+        ORDERS_URL: gateway.url,
+        AUTH_TOKEN_URL: `${gateway.url}/auth/token`,
+      });
+      await billing[i].start({ timeoutMs: STARTUP_MS });
     }
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await gateway?.stop();
     // Every replica, the billing ones started anew included (stopping a stopped one is a no-op).
@@ -60,17 +69,21 @@ describe('a rolling restart of every service under load', () => {
     await sleep(2_000);
 
     const restarts: string[] = [];
+    const exitCodes: (number | null)[] = [];
     for (const name of ['auth-service', 'catalog-service', 'orders-service', 'billing-service']) {
       for (const replica of replicasOf[name]) {
         const t0 = Date.now();
         const code = await replica.stop();
         const t1 = Date.now();
-        await replica.start();
+        exitCodes.push(code);
+        await replica.start({ timeoutMs: STARTUP_MS });
         restarts.push(
           `${name}:${replica.port} at ${t0 - started} stop ${t1 - t0} ms (exit ${code}) start ${Date.now() - t1} ms`,
         );
-        // A moment under load with both replicas up before the next one goes.
-        await sleep(500);
+        // Both replicas up, under load, for longer than the gateway's fail_timeout (1 s, which
+        // nginx counts in whole seconds: up to 2 s) before the next one goes: nginx may still
+        // hold the one just back as down for that long ("no live upstreams" if both are).
+        await sleep(2_500);
       }
     }
     await sleep(1_000);
@@ -104,15 +117,47 @@ describe('a rolling restart of every service under load', () => {
 
     console.log(
       `rolling restart: ${load.requests} requests over ${loadMs} ms, ` +
-        `${load.retried} retryable 503s retried (longest wait ${load.longestWaitMs} ms), ${load.failures.length} failures, ` +
+        `${load.retried} retryable 503s retried (the longest such request ${load.longestRetriedMs} ms, the longest of all ${load.longestWaitMs} ms), ${load.failures.length} failures, ` +
         `${load.open.length} open sessions (${lost.length} lost), ` +
         `${load.revoked.length} logouts checked on ${downstream.length + 2} replicas ` +
         `in ${Date.now() - checkStart} ms\n  ${restarts.join('\n  ')}` +
+        `\n  503s: ${JSON.stringify(summarize(load.retries))}` +
+        `\n  gateway errors: ${unexpected(gateway.errors()).join('\n    ')}` +
         (load.failures.length ? `\n  failures: ${JSON.stringify(load.failures)}` : ''),
     );
+    // Every replica exited on its own, promptly: none was killed by its shutdown watchdog.
+    expect(exitCodes).toEqual(exitCodes.map(() => 0));
     expect(load.failures).toEqual([]);
+    // A draining replica serves what reaches it and refuses new connections, which nginx
+    // retries elsewhere: 503s are left only from races (a POST on a keep-alive connection the
+    // replica closed at that instant; both replicas marked down, docs/deployment.md). Five
+    // runs: 0–3 each, waits of 0.4 s at most; the bounds leave room for a loaded machine.
+    // Before the drain was reworked: 160–290 per run, waits of up to 11.4 s.
+    expect(load.retried).toBeLessThanOrEqual(20);
+    expect(load.longestRetriedMs).toBeLessThan(5_000);
     expect(lost).toEqual([]);
     expect(load.open.length).toBeGreaterThan(0);
     expect(load.revoked.length).toBeGreaterThan(0);
-  }, 120_000);
+  }, 240_000); // eight restarts: each start may take 15 s on a loaded 2-core machine
 });
+
+/** The retried 503s by request and message, with the first and last time each was seen. */
+function summarize(retries: { what: string; at: number; message: unknown }[]) {
+  const groups = new Map<string, { count: number; from: number; to: number }>();
+  for (const { what, at, message } of retries) {
+    const key = `${what}: ${String(message)}`;
+    const group = groups.get(key) ?? { count: 0, from: at, to: at };
+    group.count += 1;
+    group.to = at;
+    groups.set(key, group);
+  }
+  return Object.fromEntries(groups);
+}
+
+/** nginx's error log without what a restart is expected to cause: refused connections. */
+function unexpected(log: string): string[] {
+  return log
+    .split('\n')
+    .filter(Boolean)
+    .filter((line) => !/connect\(\) failed \(111|temporarily disabled/.test(line));
+}

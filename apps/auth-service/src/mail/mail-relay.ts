@@ -54,7 +54,7 @@ export class MailRelay implements OnApplicationBootstrap, OnApplicationShutdown 
       databaseUrl: config.databaseUrl,
       channel: MAIL_CHANNEL,
       tickMs: TICK_MS,
-      drain: () => this.drain(),
+      drain: (signal) => this.drain(signal),
     });
   }
 
@@ -72,10 +72,10 @@ export class MailRelay implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   /** Sends what is due, up to MAX_PER_DRAIN mails; true when more may be waiting. */
-  private async drain(): Promise<boolean> {
+  private async drain(signal: AbortSignal): Promise<boolean> {
     let sent = 0;
     try {
-      while (sent < MAX_PER_DRAIN && !this.loop.stopped && (await this.sendOne())) sent += 1;
+      while (sent < MAX_PER_DRAIN && !this.loop.stopped && (await this.sendOne(signal))) sent += 1;
       await this.updateBacklog();
       if (Date.now() - this.lastCleanup > MAIL_CLEANUP_EVERY_MS) {
         this.lastCleanup = Date.now();
@@ -84,6 +84,8 @@ export class MailRelay implements OnApplicationBootstrap, OnApplicationShutdown 
       if (this.lastError) this.logger.log('mail relay recovered');
       this.lastError = '';
     } catch (error) {
+      // Stopped mid-send: the mail stays due (rolled back) for the next replica to send.
+      if (signal.aborted) return false;
       const message = error instanceof Error ? error.message : String(error);
       if (message !== this.lastError) this.logger.error(`mail relay failed: ${message}`);
       this.lastError = message;
@@ -92,7 +94,7 @@ export class MailRelay implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   /** Offers the oldest due mail; false when there was none (or another replica holds the lock). */
-  private sendOne(): Promise<boolean> {
+  private sendOne(signal: AbortSignal): Promise<boolean> {
     return this.dataSource.transaction(async (tx) => {
       const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
         MAIL_LOCK,
@@ -109,8 +111,10 @@ export class MailRelay implements OnApplicationBootstrap, OnApplicationShutdown 
       if (!row) return false;
       try {
         const { recipient: to, subject, text_body: text, html_body: html } = row;
-        await this.transport.send({ to, subject, text, html });
+        await this.transport.send({ to, subject, text, html }, signal);
       } catch (error) {
+        // Not the server's fault: roll back, so that the attempt is not counted against it.
+        if (signal.aborted) throw error;
         await this.postpone(tx, row, error, now);
         return true;
       }

@@ -25,13 +25,35 @@ export class MailTransport implements OnApplicationShutdown {
     );
   }
 
-  async send(mail: OutgoingMail): Promise<void> {
-    await this.transport.sendMail({
+  /**
+   * Hands `mail` to the SMTP server. `signal` (shutdown) stops the wait: nodemailer has no way
+   * to cancel a send under way, so the attempt is left to end on its own (the process is about
+   * to exit) and the caller rolls back; should the server still take the mail, it is sent again
+   * later, which the relay's at-least-once delivery allows.
+   */
+  async send(mail: OutgoingMail, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    const sending = this.transport.sendMail({
       to: mail.to,
       subject: mail.subject,
       text: mail.text,
       html: mail.html,
     });
+    if (!signal) {
+      await sending;
+      return;
+    }
+    sending.catch(() => undefined);
+    let onAbort = (): void => undefined;
+    const stopped = new Promise<never>((_resolve, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([sending, stopped]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
   }
 
   onApplicationShutdown(): void {

@@ -6,8 +6,12 @@ export interface DrainLoopOptions {
   channel: string;
   /** One drain at least this often, whatever the notifications (a safety net, heartbeats). */
   tickMs: number;
-  /** Moves what is due outward; resolves true when it stopped early with more to do. */
-  drain: () => Promise<boolean | void>;
+  /**
+   * Moves what is due outward; resolves true when it stopped early with more to do. `signal`
+   * aborts on stop: a drain waiting on the outside (an SMTP server or webhook endpoint that
+   * accepts the connection and then says nothing) gives up, rolls back and leaves the work due.
+   */
+  drain: (signal: AbortSignal) => Promise<boolean | void>;
 }
 
 /**
@@ -22,6 +26,7 @@ export class DrainLoop {
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private again = false;
+  private readonly stopping = new AbortController();
   stopped = false;
 
   constructor(private readonly options: DrainLoopOptions) {}
@@ -33,9 +38,14 @@ export class DrainLoop {
     this.kick();
   }
 
+  /**
+   * Stops the loop: the drain under way is aborted (see `drain`) rather than waited out, so
+   * shutdown never waits for an outside server's timeouts (which may exceed the grace period).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    this.stopping.abort(new Error('shutting down'));
     await this.draining;
     await this.listener?.end().catch(() => undefined);
   }
@@ -48,7 +58,7 @@ export class DrainLoop {
       return;
     }
     this.draining = this.options
-      .drain()
+      .drain(this.stopping.signal)
       .then((more) => {
         if (more) this.again = true;
       })

@@ -52,7 +52,7 @@ export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdo
       databaseUrl: config.databaseUrl,
       channel: WEBHOOK_CHANNEL,
       tickMs: TICK_MS,
-      drain: () => this.drain(),
+      drain: (signal) => this.drain(signal),
     });
   }
 
@@ -69,12 +69,12 @@ export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.endpoints.size > 0) await this.loop.flush();
   }
 
-  private async drain(): Promise<boolean> {
+  private async drain(signal: AbortSignal): Promise<boolean> {
     let attempted = 0;
     const skip = new Set<string>();
     try {
       while (attempted < MAX_PER_DRAIN && !this.loop.stopped) {
-        const outcome = await this.deliverOne(skip);
+        const outcome = await this.deliverOne(skip, signal);
         if (outcome === 'none') break;
         attempted += 1;
       }
@@ -82,6 +82,8 @@ export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdo
       if (this.lastError && skip.size === 0) this.logger.log('webhook deliveries recovered');
       if (skip.size === 0) this.lastError = '';
     } catch (error) {
+      // Stopped mid-delivery: rolled back, the delivery stays due for the next replica.
+      if (signal.aborted) return false;
       const message = error instanceof Error ? error.message : String(error);
       if (message !== this.lastError) this.logger.error(`webhook relay failed: ${message}`);
       this.lastError = message;
@@ -89,7 +91,10 @@ export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdo
     return attempted === MAX_PER_DRAIN;
   }
 
-  private deliverOne(skip: Set<string>): Promise<'none' | 'delivered' | 'failed'> {
+  private deliverOne(
+    skip: Set<string>,
+    signal: AbortSignal,
+  ): Promise<'none' | 'delivered' | 'failed'> {
     return this.dataSource.transaction(async (tx) => {
       const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
         WEBHOOK_LOCK,
@@ -115,8 +120,10 @@ export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdo
       const endpoint = this.endpoints.get(row.endpoint)!;
       try {
         // Signed with the wall clock: receivers check the timestamp against theirs.
-        await this.sender.send(endpoint, toView(row), new Date());
+        await this.sender.send(endpoint, toView(row), new Date(), signal);
       } catch (error) {
+        // Not the endpoint's fault: roll back, so that the attempt is not counted against it.
+        if (signal.aborted) throw error;
         skip.add(endpoint.id);
         await this.postpone(tx, row, endpoint, error, now);
         return 'failed';

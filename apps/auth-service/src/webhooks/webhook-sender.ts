@@ -14,7 +14,13 @@ export class WebhookSender {
 
   constructor(private readonly timeoutMs: number) {}
 
-  async send(endpoint: WebhookEndpoint, event: AuthEventView, now: Date): Promise<void> {
+  /** `stop` (shutdown) cancels the request at once, as the timeout would. */
+  async send(
+    endpoint: WebhookEndpoint,
+    event: AuthEventView,
+    now: Date,
+    stop?: AbortSignal,
+  ): Promise<void> {
     const body = JSON.stringify({
       type: event.type,
       timestamp: new Date(event.at).toISOString(),
@@ -25,7 +31,9 @@ export class WebhookSender {
     const response = await fetch(endpoint.url, {
       method: 'POST',
       redirect: 'manual',
-      signal: AbortSignal.timeout(this.timeoutMs),
+      signal: stop
+        ? AbortSignal.any([stop, AbortSignal.timeout(this.timeoutMs)])
+        : AbortSignal.timeout(this.timeoutMs),
       headers: {
         'content-type': 'application/json',
         'user-agent': 'hybrid-auth-webhooks',

@@ -14,13 +14,19 @@ export interface Upstreams {
   BILLING_UPSTREAM: string;
 }
 
+/** What the template puts after each upstream's address (max_fails, fail_timeout). */
+export const SERVER_PARAMETERS =
+  /server \$\{AUTH_UPSTREAM\}([^;]*);/.exec(readFileSync(GATEWAY_TEMPLATE, 'utf8'))?.[1] ?? '';
+
 /**
- * Several replicas behind one upstream. The template holds `server ${X_UPSTREAM};` (compose runs
- * one container per service), so the value `a; server b` renders `server a; server b;`: nginx
- * then balances round-robin and passes a request that could not reach one replica to the next
- * (its default proxy_next_upstream). The production template is unchanged.
+ * Several replicas behind one upstream. The template holds `server ${X_UPSTREAM} <params>;`
+ * (compose runs one container per service), so the value `a <params>; server b` renders
+ * `server a <params>; server b <params>;`: nginx then balances round-robin and passes a request
+ * that could not reach one replica to the next (proxy_next_upstream), as it does for a name
+ * that resolves to several addresses. The production template is unchanged.
  */
-export const replicas = (...addresses: string[]): string => addresses.join('; server ');
+export const replicas = (...addresses: string[]): string =>
+  addresses.join(`${SERVER_PARAMETERS}; server `);
 
 /**
  * Renders the template like the nginx image's envsubst does: only the named variables are

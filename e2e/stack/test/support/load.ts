@@ -21,8 +21,12 @@ export interface Failure {
 export class Load {
   requests = 0;
   retried = 0;
-  /** The longest a request waited through 503s before its answer. */
+  /** The longest a request took, from its first attempt to its answer. */
   longestWaitMs = 0;
+  /** The same, among the requests that met a 503 and were retried. */
+  longestRetriedMs = 0;
+  /** Each 503 retried: which request, when (ms since the load started), and its message. */
+  readonly retries: { what: string; at: number; message: unknown }[] = [];
   readonly failures: Failure[] = [];
   /** Sessions left open: their latest refresh token. */
   readonly open: Login[] = [];
@@ -95,10 +99,13 @@ export class Load {
       const waited = Date.now() - first;
       if (res.status === 503 && code === 'unavailable' && waited < RETRY_MS) {
         this.retried++;
+        const message = (res.body as Record<string, unknown>).message;
+        this.retries.push({ what, at: this.since(), message });
         await sleep(250);
         continue;
       }
       this.longestWaitMs = Math.max(this.longestWaitMs, waited);
+      if (attempt > 0) this.longestRetriedMs = Math.max(this.longestRetriedMs, waited);
       if (res.status === expected) return res.body;
       this.failures.push({ what, status: res.status, code, at: this.since() });
       return undefined;

@@ -20,6 +20,8 @@ export interface StackOptions {
   databases?: { auth: TestDatabase; catalog: TestDatabase; orders: TestDatabase };
   /** Service key pairs and clients file to reuse; generated into a temporary directory when absent. */
   identity?: StackIdentity;
+  /** How long each service may take to start (the processes' default when absent). */
+  startTimeoutMs?: number;
 }
 
 export const ISSUER = 'http://auth.stack.test';
@@ -94,11 +96,12 @@ export class Stack {
     const stack = new Stack(auth, catalog, orders, billing, databases, identity);
     Object.assign(stack, { stream });
     try {
-      await stack.auth.start();
+      const timeoutMs = options.startTimeoutMs;
+      await stack.auth.start({ timeoutMs });
       const started = await Promise.allSettled([
-        stack.catalog.start(),
-        stack.orders.start(),
-        stack.billing.start({ ready: false }),
+        stack.catalog.start({ timeoutMs }),
+        stack.orders.start({ timeoutMs }),
+        stack.billing.start({ ready: false, timeoutMs }),
       ]);
       const failed = started.find((result) => result.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@hybrid-auth/auth-guard';
 import type { FastifyReply } from 'fastify';
 import { ApiErrors } from '../http/api-docs';
+import { isDraining } from '../http/drain';
 import { ReadinessRegistry } from './readiness.registry';
 
 @ApiTags('health')
@@ -22,6 +23,11 @@ export class HealthController {
   @ApiOkResponse({ description: 'Every dependency answers; `checks` tells each one.' })
   @ApiErrors({ 503: ['unavailable'] })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<object> {
+    // Shutting down: out of the load balancer at once, whatever the dependencies say.
+    if (isDraining(reply.server)) {
+      reply.status(503);
+      return { code: 'unavailable', message: 'Shutting down' };
+    }
     const { ready, checks } = await this.readiness.run();
     if (!ready) {
       reply.status(503);

@@ -6,7 +6,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import type { HttpConfig } from '../config/common-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { ApiExceptionFilter } from './api-exception.filter';
-import { installDrainGuard, startDraining } from './drain';
+import { drainConnections, installDrainGuard } from './drain';
 import { createFastifyAdapter } from './fastify-adapter';
 import { installJsonBodyParser } from './json-body';
 import { installJsonOnly } from './json-only';
@@ -95,8 +95,10 @@ function setupDocs(app: NestFastifyApplication, service: ServiceDescription): vo
 
 /**
  * Starts a service: creates the app on Fastify, applies the shared conventions, listens,
- * and on SIGTERM/SIGINT drains in-flight requests and closes every connection within
- * `shutdownGraceMs`, then exits.
+ * and on SIGTERM/SIGINT drains: readiness fails, the listener closes, requests in flight
+ * (and late ones on busy connections) are answered with `Connection: close`; once no
+ * connection is left, the application's shutdown hooks run (workers, PostgreSQL, Redis) and
+ * the process exits 0. Past `shutdownGraceMs` a watchdog exits 1 whatever is still running.
  */
 export async function runService(
   module: unknown,
@@ -119,19 +121,22 @@ export async function runService(
     if (stopping) return;
     stopping = true;
     log.log(`${signal} received: draining requests and closing connections`);
-    startDraining(app.getHttpAdapter().getInstance());
     const watchdog = setTimeout(() => {
       log.error(`shutdown took longer than ${http.shutdownGraceMs} ms; exiting`);
       process.exit(1);
     }, http.shutdownGraceMs);
     watchdog.unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error(`shutdown failed: ${String(error)}`);
-        process.exit(1);
-      },
-    );
+    // HTTP first, while everything a request needs is still up: Nest's close() runs the
+    // modules' destroy hooks (key fetching, the revocation feed) before it closes the server.
+    drainConnections(app.getHttpAdapter().getInstance())
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error(`shutdown failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

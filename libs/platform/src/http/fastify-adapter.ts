@@ -30,7 +30,7 @@ export class PlatformFastifyAdapter extends FastifyAdapter {
       // a `constructor.prototype` path is refused, never merged into an object.
       onProtoPoisoning: 'error',
       onConstructorPoisoning: 'error',
-      // Our own hook answers requests that arrive while draining, in the {code, message} envelope.
+      // Draining is ours (drain.ts): late requests on busy connections are served, not refused.
       return503OnClosing: false,
       routerOptions: { maxParamLength: 256 },
       // Requests that never finish must not pin a connection (slowloris).
