@@ -25,7 +25,8 @@ export function claims() {
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 export interface Fixtures {
-  es256: { token: string; publicKey: KeyObject; jwk: PublicJwk };
+  /** `sign()`: another token with the same key and fresh claims (a new jti, sub and sid). */
+  es256: { token: string; publicKey: KeyObject; jwk: PublicJwk; sign: () => string };
   eddsa: { token: string; publicKey: KeyObject };
   hs256: { token: string; secret: string; key: KeyObject };
 }
@@ -52,6 +53,7 @@ export function fixtures(): Fixtures {
       token: signAccessToken(claims(), ec.privateKey, jwk.kid),
       publicKey: ec.publicKey,
       jwk,
+      sign: () => signAccessToken(claims(), ec.privateKey, jwk.kid),
     },
     eddsa: { token: `${edInput}.${edSignature}`, publicKey: ed.publicKey },
     hs256: {

@@ -1,3 +1,4 @@
+import { DEFAULTS } from '@hybrid-auth/auth-guard';
 import { renameSync } from 'node:fs';
 import path from 'node:path';
 import { POOL_MAX_AGE_MS, renewIfOlder } from '../env/pool';
@@ -46,7 +47,11 @@ export async function runProfile(
     );
     // Enough fresh tokens for the whole run at 1.5x the rate the miss path reached earlier.
     const missRate = strategies?.summaries.find((s) => s.target === 'hybrid-unique')?.rps ?? 8000;
-    const count = Math.ceil(missRate * durationSec * 1.5);
+    // And never fewer than twice the guard's cache (FIFO, 10k by default): should the load
+    // generator run through the list and start again, a token comes back only after more
+    // distinct tokens than the cache holds, so it is still a miss (a short list would have
+    // turned the rest of the run into cache hits and profiled those).
+    const count = Math.max(Math.ceil(missRate * durationSec * 1.5), 2 * DEFAULTS.cacheSize);
     const fresh = mintAccessTokens(stack.signingKey, stack.tokenProfile, stack.sessions, count);
     const misses = await profiled(
       'hybrid-misses.cpuprofile',

@@ -26,7 +26,7 @@ const isUuid = (value: unknown): value is string => typeof value === 'string' &&
  * failure reported as `token_expired`; everything else is `invalid_token`.
  */
 export function checkClaims(payload: unknown, rules: ClaimRules): AuthUser {
-  // jsonwebtoken hands over a string when the payload is not a JSON object: refuse it here
+  // A payload that parses to a string, a number or an array is no claim set: refuse it here
   // rather than fail with a TypeError on the destructuring below.
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw authError('invalid_token', 'payload is not a JSON object');
@@ -59,18 +59,23 @@ export function checkClaims(payload: unknown, rules: ClaimRules): AuthUser {
     throw authError('invalid_token', 'lifetime beyond the allowed maximum');
   }
   if (now >= exp + leeway) throw authError('token_expired', 'exp');
-  return {
+  // Built by assignment, not by spreading conditional objects: this runs on every cache miss.
+  const user: AuthUser = {
     userId: sub,
     sessionId: sid,
     role: role as Role,
-    audience: Object.freeze([...(audiences as unknown[]).map(String)]),
+    audience: Object.freeze((audiences as unknown[]).map(String)),
     tokenId: jti,
     issuedAt: iat,
     expiresAt: exp,
-    ...(email_verified === undefined ? {} : { emailVerified: email_verified }),
-    ...strength,
-    ...(actor === undefined ? {} : { actor }),
   };
+  if (email_verified !== undefined) user.emailVerified = email_verified;
+  if (strength.aal !== undefined) user.aal = strength.aal;
+  if (strength.amr !== undefined) user.amr = strength.amr;
+  if (strength.authTime !== undefined) user.authTime = strength.authTime;
+  if (strength.mfaEnrolled !== undefined) user.mfaEnrolled = strength.mfaEnrolled;
+  if (actor !== undefined) user.actor = actor;
+  return user;
 }
 
 const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
@@ -100,10 +105,10 @@ function checkStrength(
     throw authError('invalid_token', 'mfa_enrolled');
   }
   return {
-    ...(aal === undefined ? {} : { aal }),
-    ...(amr === undefined ? {} : { amr: Object.freeze([...(amr as AuthMethod[])]) }),
-    ...(authTime === undefined ? {} : { authTime }),
-    ...(mfaEnrolled === undefined ? {} : { mfaEnrolled }),
+    aal: aal as Aal | undefined,
+    amr: amr === undefined ? undefined : Object.freeze((amr as AuthMethod[]).slice()),
+    authTime: authTime as number | undefined,
+    mfaEnrolled: mfaEnrolled as boolean | undefined,
   };
 }
 

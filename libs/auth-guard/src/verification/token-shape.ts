@@ -22,11 +22,31 @@ export interface TokenHeader {
 }
 
 /**
+ * A token that passed the shape checks, with what verification needs: the header, the
+ * payload already decoded to text (strictly, once), and where the signature starts.
+ */
+export interface ReadToken {
+  header: TokenHeader;
+  /** The payload's text: valid UTF-8, not yet parsed (it is parsed once, after the signature). */
+  payloadText: string;
+  /** Index of the last dot: the signing input is `token.slice(0, lastDot)`. */
+  lastDot: number;
+}
+
+/**
  * Cheap checks before any cryptography: size, shape, and a header that names ES256,
  * `at+jwt` and a kid. Everything an attacker controls in the header is rejected unless it
  * is exactly what we issue, so no header value can steer key selection or the algorithm.
  */
 export function inspectToken(token: string, maxLength: number): TokenHeader {
+  return readToken(token, maxLength).header;
+}
+
+/**
+ * inspectToken's checks, keeping what they decoded: the payload's bytes are checked as
+ * strict UTF-8 here and the resulting text is handed on, so nothing decodes it a second time.
+ */
+export function readToken(token: string, maxLength: number): ReadToken {
   if (token.length > maxLength) throw authError('invalid_token', 'token too long');
   if (!COMPACT_JWS.test(token)) throw authError('invalid_token', 'not a compact JWS');
   const firstDot = token.indexOf('.');
@@ -34,10 +54,8 @@ export function inspectToken(token: string, maxLength: number): TokenHeader {
   if (token.length - lastDot - 1 !== ES256_SIGNATURE_LENGTH) {
     throw authError('invalid_token', 'signature is not 64 bytes');
   }
-  // jsonwebtoken decodes the payload leniently: check its bytes here, before it runs.
-  if (decodeSegment(token.slice(firstDot + 1, lastDot)) === undefined) {
-    throw authError('invalid_token', 'payload is not valid UTF-8');
-  }
+  const payloadText = decodeSegment(token.slice(firstDot + 1, lastDot));
+  if (payloadText === undefined) throw authError('invalid_token', 'payload is not valid UTF-8');
   const header = parseSegment(token.slice(0, firstDot));
   if (header === undefined) throw authError('invalid_token', 'header is not a JSON object');
   for (const name of Object.keys(header)) {
@@ -56,7 +74,7 @@ export function inspectToken(token: string, maxLength: number): TokenHeader {
   ) {
     throw authError('invalid_token', 'kid missing or malformed');
   }
-  return { alg: ACCESS_TOKEN_ALG, typ, kid: header.kid };
+  return { header: { alg: ACCESS_TOKEN_ALG, typ, kid: header.kid }, payloadText, lastDot };
 }
 
 /** One base64url segment as text, or undefined when its bytes are not valid UTF-8. */

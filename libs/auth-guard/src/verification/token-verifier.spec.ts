@@ -1,4 +1,6 @@
+import { generateKeyPairSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import type { AuthUser } from '../auth-user';
 import { AuthError } from '../errors';
 import { StaticKeySource } from '../keys/key-source';
@@ -92,5 +94,62 @@ describe('TokenVerifier', () => {
     const codes = await Promise.all(Array.from({ length: 20 }, () => codeOf(verifier, stranger)));
     expect(new Set(codes)).toEqual(new Set(['invalid_token']));
     expect(keys.refreshes).toBe(1);
+  });
+
+  it('answers a miss whose key is in memory synchronously, through the passport strategy', () => {
+    const verifier = verifierWith(new StaticKeySource(signer.jwks));
+    const authenticate = jest.spyOn(HybridJwtStrategy.prototype, 'authenticate');
+    try {
+      const user = verifier.verify(signer.token({ role: 'admin' }));
+      expect(user).not.toBeInstanceOf(Promise);
+      expect((user as AuthUser).role).toBe('admin');
+      expect(Object.isFrozen(user)).toBe(true);
+      expect(authenticate).toHaveBeenCalledTimes(1);
+    } finally {
+      authenticate.mockRestore();
+    }
+  });
+
+  it('refuses a bad token on the synchronous path by throwing, as a hit that expired does', () => {
+    const verifier = verifierWith(new StaticKeySource(signer.jwks));
+    const [header, payload] = signer.token().split('.');
+    const forged = `${header}.${payload}.${Buffer.alloc(64, 1).toString('base64url')}`;
+    let outcome: unknown;
+    try {
+      outcome = verifier.verify(forged);
+    } catch (error) {
+      outcome = error;
+    }
+    if (outcome instanceof Promise) outcome.catch(() => undefined);
+    expect(outcome).toBeInstanceOf(AuthError);
+    expect((outcome as AuthError).code).toBe('invalid_token');
+    expect(verifier.cache.size).toBe(0);
+  });
+
+  it('decodes the token once: jsonwebtoken does not decode or verify it again', async () => {
+    const verifier = verifierWith(new StaticKeySource(signer.jwks));
+    const decode = jest.spyOn(jwt, 'decode');
+    const verify = jest.spyOn(jwt, 'verify');
+    try {
+      expect(await codeOf(verifier, signer.token())).toBe('accepted');
+      expect(await codeOf(verifier, signer.token({ claims: { iss: 'http://other' } }))).toBe(
+        'invalid_token',
+      );
+      expect(decode).not.toHaveBeenCalled();
+      expect(verify).not.toHaveBeenCalled();
+    } finally {
+      decode.mockRestore();
+      verify.mockRestore();
+    }
+  });
+
+  it.each<[string, () => KeyObject]>([
+    ['a P-384 public key', () => generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey],
+    ['an RSA public key', () => generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey],
+    ['the P-256 private key itself', () => signer.privateKey],
+  ])('refuses a token whose kid a key source maps to %s', async (_name, keyOf) => {
+    const key = keyOf();
+    const keys: KeySource = { get: () => key, hasKeys: () => true };
+    expect(await codeOf(verifierWith(keys), signer.token())).toBe('invalid_token');
   });
 });

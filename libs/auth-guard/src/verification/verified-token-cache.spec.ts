@@ -68,4 +68,34 @@ describe('VerifiedTokenCache', () => {
     expect(cache.get(`header.payload-of-mallory.${tail}`, 0)).toBeUndefined();
     expect(cache.get(`header.payload-of-alice.${tail}`, 0)).toMatchObject({ userId: 'alice' });
   });
+
+  it('evicts nothing when a full cache stores a token it already holds', () => {
+    const cache = new VerifiedTokenCache(2, LEEWAY);
+    cache.set('a', user(1000, 'a'));
+    cache.set('b', user(1000, 'b'));
+    cache.set('b', user(1000, 'b2'));
+    expect(cache.size).toBe(2);
+    expect((cache.get('a', 0) as AuthUser).userId).toBe('a');
+    expect((cache.get('b', 0) as AuthUser).userId).toBe('b2');
+  });
+
+  it('keeps evicting the oldest insertion after expiries, re-insertions and clear()', () => {
+    const cache = new VerifiedTokenCache(3, LEEWAY);
+    for (const token of ['a', 'b', 'c']) cache.set(token, user(token === 'b' ? 100 : 1000, token));
+    expect(cache.get('b', 200)).toBe('expired');
+    cache.set('d', user(1000, 'd'));
+    cache.set('b', user(1000, 'b'));
+    expect([...['a', 'b', 'c', 'd']].filter((t) => cache.get(t, 0) !== undefined)).toEqual([
+      'b',
+      'c',
+      'd',
+    ]);
+    cache.clear();
+    for (const token of ['e', 'f', 'g', 'h']) cache.set(token, user(1000, token));
+    expect(['e', 'f', 'g', 'h'].filter((t) => cache.get(t, 0) !== undefined)).toEqual([
+      'f',
+      'g',
+      'h',
+    ]);
+  });
 });
