@@ -1,5 +1,5 @@
 import { AuthError } from '../errors';
-import { inspectToken, parseSegment } from './token-shape';
+import { inspectToken, parseSegment, readToken } from './token-shape';
 
 const MAX = 4096;
 const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64url');
@@ -137,6 +137,30 @@ describe('inspectToken', () => {
     const long = token({ ...GOOD_HEADER, pad: 'x'.repeat(5000) });
     expect(() => inspectToken(long, MAX)).toThrow(
       expect.objectContaining({ code: 'invalid_token', reason: 'token too long' }),
+    );
+  });
+});
+
+describe('readToken: headers already checked', () => {
+  const other = (payload: unknown) => `${json(GOOD_HEADER)}.${json(payload)}.${SIG}`;
+
+  it('hands out the header checked for an earlier token with the same header text', () => {
+    const first = readToken(other({ sub: 'a' }), MAX);
+    const second = readToken(other({ sub: 'b' }), MAX);
+    expect(second.header).toBe(first.header);
+    expect(Object.isFrozen(first.header)).toBe(true);
+    expect(second.payloadText).toBe('{"sub":"b"}');
+  });
+
+  it('keeps each header apart and still refuses a bad one after many good ones', () => {
+    for (let i = 0; i < 20; i += 1) {
+      expect(readToken(token({ ...GOOD_HEADER, kid: `key-${i}` }), MAX).header.kid).toBe(
+        `key-${i}`,
+      );
+    }
+    expect(refusal(token({ ...GOOD_HEADER, alg: 'HS256' }))).toBe('invalid_token');
+    expect(refusal(`${json(GOOD_HEADER)}.${b64(Buffer.from([0xc0, 0xaf]))}.${SIG}`)).toBe(
+      'invalid_token',
     );
   });
 });

@@ -15,6 +15,16 @@ const MAX_KID_LENGTH = 128;
  */
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/**
+ * Headers that passed the checks below, by their exact base64url text. Every token of one
+ * signing key carries the same header, so a miss (a token not in the verified-token cache)
+ * skips decoding and parsing it again. Identical text means identical bytes, so the answer
+ * cannot differ. At most HEADER_MEMO_SIZE entries (one or two keys are live at a time);
+ * when full it starts again, so headers an attacker varies cost the full checks, no more.
+ */
+const headerMemo = new Map<string, TokenHeader>();
+const HEADER_MEMO_SIZE = 8;
+
 export interface TokenHeader {
   alg: typeof ACCESS_TOKEN_ALG;
   typ: string;
@@ -56,7 +66,17 @@ export function readToken(token: string, maxLength: number): ReadToken {
   }
   const payloadText = decodeSegment(token.slice(firstDot + 1, lastDot));
   if (payloadText === undefined) throw authError('invalid_token', 'payload is not valid UTF-8');
-  const header = parseSegment(token.slice(0, firstDot));
+  const headerText = token.slice(0, firstDot);
+  const known = headerMemo.get(headerText);
+  if (known !== undefined) return { header: known, payloadText, lastDot };
+  const header = checkHeader(parseSegment(headerText));
+  if (headerMemo.size >= HEADER_MEMO_SIZE) headerMemo.clear();
+  headerMemo.set(headerText, header);
+  return { header, payloadText, lastDot };
+}
+
+/** The header's rules: only alg, typ and kid; ES256; at+jwt; a kid of bounded length. */
+function checkHeader(header: Record<string, unknown> | undefined): TokenHeader {
   if (header === undefined) throw authError('invalid_token', 'header is not a JSON object');
   for (const name of Object.keys(header)) {
     if (!ALLOWED_HEADER_PARAMS.has(name))
@@ -74,7 +94,7 @@ export function readToken(token: string, maxLength: number): ReadToken {
   ) {
     throw authError('invalid_token', 'kid missing or malformed');
   }
-  return { header: { alg: ACCESS_TOKEN_ALG, typ, kid: header.kid }, payloadText, lastDot };
+  return Object.freeze({ alg: ACCESS_TOKEN_ALG, typ, kid: header.kid });
 }
 
 /** One base64url segment as text, or undefined when its bytes are not valid UTF-8. */
