@@ -6,7 +6,8 @@ import { rate } from './timing';
 
 const RETENTION_MS = (900 + 60) * 1000;
 
-const user = (sessionId: string): AuthUser => ({
+/** A cached user of that session, as the deny-list is asked about it. */
+export const user = (sessionId: string): AuthUser => ({
   userId: randomUUID(),
   sessionId,
   role: 'user',

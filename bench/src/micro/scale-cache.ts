@@ -3,10 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { AuthGuardModule, TokenVerifier } from '@hybrid-auth/auth-guard';
 import type { AuthUser } from '@hybrid-auth/auth-guard';
 import { signAccessToken } from '@hybrid-auth/auth-guard/testing';
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { BoundBehaviour, ScaleOp, TokenCacheFill } from '../report/results-scale';
-import { AUDIENCE, ISSUER, fixtures } from './fixtures';
+import { AUDIENCE, ISSUER, claims, fixtures } from './fixtures';
 import { rate } from './timing';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -24,14 +24,7 @@ export const heap = (): number => {
 /** Every claim auth-service writes into an access token (access-tokens.service.ts). */
 function fullClaims(now: number) {
   return {
-    iss: ISSUER,
-    aud: ['catalog-service', 'orders-service', 'billing-service', AUDIENCE, 'auth-service'],
-    sub: randomUUID(),
-    sid: randomUUID(),
-    role: 'user' as const,
-    iat: now,
-    exp: now + 900,
-    jti: randomUUID(),
+    ...claims(now),
     email_verified: true,
     aal: 'aal1' as const,
     amr: ['pwd' as const],

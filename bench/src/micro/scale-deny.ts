@@ -1,7 +1,7 @@
 import { DenyList } from '@hybrid-auth/auth-guard';
-import type { AuthUser } from '@hybrid-auth/auth-guard';
 import { randomUUID } from 'node:crypto';
 import type { DenyListSteadyState, ScaleOp } from '../report/results-scale';
+import { user } from './deny-list';
 import { heap } from './scale-cache';
 import { rate } from './timing';
 
@@ -12,16 +12,6 @@ export const SWEEP_EVERY_MS = 10_000;
 
 /** A flat UUID string, as the feed decodes it from Redis (randomUUID() builds pieces). */
 const flatId = () => Buffer.from(randomUUID(), 'latin1').toString('latin1');
-
-const user = (sessionId: string): AuthUser => ({
-  userId: randomUUID(),
-  sessionId,
-  role: 'user',
-  audience: ['bench-service'],
-  tokenId: randomUUID(),
-  issuedAt: 0,
-  expiresAt: 0,
-});
 
 /** The real DenyList at `size` revoked sessions: heap per entry, check() for a live and a revoked session. */
 export function denyListAt(
