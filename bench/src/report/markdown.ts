@@ -2,6 +2,7 @@ import { exchangeSection } from './markdown-exchange';
 import { explanations } from './explain';
 import { table } from './format';
 import { loginSection, microSection, propagationSection, refreshSection } from './markdown-others';
+import { peersSection } from './markdown-peers';
 import { profileSection } from './markdown-profile';
 import { strategiesSection } from './markdown-strategies';
 import type { BenchResults } from './results';
@@ -14,6 +15,7 @@ export function renderMarkdown(r: BenchResults): string {
     header(r),
     targetsSection(r, connections),
     strategiesSection(r),
+    peersSection(r),
     profileSection(r),
     refreshSection(r),
     loginSection(r),

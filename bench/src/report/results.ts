@@ -175,6 +175,11 @@ export const STRATEGY_ORDER = [
   'session-redis',
   'hybrid',
   'hybrid-unique',
+  // The peers (report/peers.ts): their own table, after ours in the chart.
+  'nest-jwt',
+  'passport-jwks',
+  'better-auth',
+  'better-auth-cached',
 ];
 
 /** Token exchange (POST /auth/token) against an ordinary authenticated request, same run. */

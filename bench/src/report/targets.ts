@@ -1,5 +1,6 @@
 import { median, ratio } from '../util/stats';
 import { us } from './format';
+import { peerVerdicts } from './peers';
 import type { BenchResults, TargetSample } from './results';
 
 export interface Verdict {
@@ -135,6 +136,7 @@ export function verdicts(results: BenchResults, connections: number): Verdict[] 
         ? `${forged.cpuRatio.toFixed(2)}x: ${us(forged.forged.cpuUsPerReq)} against ${us(forged.rotation.cpuUsPerReq)} us (rounds: ${forged.cpuRatios.map((v) => v.toFixed(2)).join(', ')})`
         : 'n/a',
     ),
+    ...peerVerdicts(results, connections),
   ];
 }
 

@@ -34,11 +34,13 @@ export async function runStrategies(
     const warmupSec = level === 0 ? settings.warmupSec : Math.min(1, settings.warmupSec);
     log(`strategies at ${connections} connections: warming up every target for ${warmupSec} s`);
     for (const target of warmupSec > 0 ? targets : []) {
+      if (target.renew) target.tokens = await target.renew();
       await loadgen.get({
         url: target.url,
         connections,
         durationSec: warmupSec,
         tokens: target.tokens,
+        header: target.header,
       });
     }
     for (let round = 0; round < settings.rounds; round += 1) {
@@ -77,6 +79,7 @@ async function sampleTarget(
   round: number,
 ): Promise<TargetSample> {
   const { durationSec } = stack.settings;
+  if (target.renew) target.tokens = await target.renew();
   const before = target.counted ? await readStats(stack) : undefined;
   const sample = await measured([target.pid], () =>
     loadgen.get({
@@ -85,6 +88,7 @@ async function sampleTarget(
       durationSec,
       tokens: target.tokens,
       oneShot: target.oneShot,
+      header: target.header,
     }),
   );
   const after = target.counted ? await readStats(stack) : undefined;
