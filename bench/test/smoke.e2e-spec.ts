@@ -80,6 +80,13 @@ describe('npm run bench -- --smoke', () => {
         expect(s.non2xx + s.errors).toBe(0);
       }
     }
+    // What the peers table says about revocation, checked on the running routes: once signed
+    // out, a better-auth session is refused at once with database sessions, and still let
+    // through by the cookie cache.
+    expect(results.strategies.peerRevocation).toEqual({
+      before: { database: 200, cookieCache: 200 },
+      after: { database: 401, cookieCache: 200 },
+    });
     expect(results.propagation.services.length).toBeGreaterThan(0);
     // The forged refreshes measured the walk under the row lock: every one answered 401, none
     // was throttled (429) or failed (5xx). Their cost is a figure, never checked here.

@@ -11,6 +11,7 @@ import { mapLimit } from '../util/pool';
 import { log } from '../util/log';
 import { freePort, startNode } from './processes';
 import type { ServiceProcess } from './processes';
+import type { PeerRevocationCheck } from '../report/peers';
 import { benchMain } from './services';
 import { claimsFor, randomSecret } from './tokens';
 import type { Subject, TokenProfile } from './tokens';
@@ -65,6 +66,8 @@ export class BetterAuthSessions {
     private readonly auth: BetterAuth,
     /** `better-auth.session_token=...` of each session: what the database-session route gets. */
     readonly tokenCookies: string[],
+    /** One more session, never measured: revoked by `revocationCheck`. */
+    private readonly spare: string,
   ) {}
 
   static async create(
@@ -94,12 +97,19 @@ export class BetterAuthSessions {
           return [up.headers, again.headers].map((h) => h.getSetCookie().map(cookiePair));
         },
       );
-      const tokenCookies = perUser.flat().map((cookies) => {
-        const token = named(cookies, '.session_token');
-        if (!token) throw new Error(`better-auth set no session cookie: ${cookies.join(', ')}`);
-        return token;
+      const spare = await auth.api.signInEmail({
+        body: { email: `user0@${domain}`, password },
+        returnHeaders: true,
       });
-      return new BetterAuthSessions(pool, auth, tokenCookies);
+      const [tokenCookies, [spareToken]] = [perUser.flat(), [spare.headers]].map((list) =>
+        list.map((cookies) => {
+          const pairs = Array.isArray(cookies) ? cookies : cookies.getSetCookie().map(cookiePair);
+          const token = named(pairs, '.session_token');
+          if (!token) throw new Error(`better-auth set no session cookie: ${pairs.join(', ')}`);
+          return token;
+        }),
+      );
+      return new BetterAuthSessions(pool, auth, tokenCookies, spareToken);
     } catch (error) {
       await pool.end();
       throw error;
@@ -112,17 +122,42 @@ export class BetterAuthSessions {
       return this.cached;
     }
     const cachedAt = Date.now();
-    this.cached = await mapLimit(this.tokenCookies, 4, async (token) => {
-      const { headers } = await this.auth.api.getSession({
-        headers: new Headers({ cookie: token }),
-        returnHeaders: true,
-      });
-      const data = named(headers.getSetCookie().map(cookiePair), '.session_data');
-      if (!data) throw new Error('better-auth set no session_data cookie on getSession');
-      return `${token}; ${data}`;
-    });
+    this.cached = await mapLimit(this.tokenCookies, 4, (token) => this.withCache(token));
     this.cachedAt = cachedAt;
     return this.cached;
+  }
+
+  /** The session's token cookie and a fresh cache cookie, as a browser's getSession gets it. */
+  private async withCache(token: string): Promise<string> {
+    const { headers } = await this.auth.api.getSession({
+      headers: new Headers({ cookie: token }),
+      returnHeaders: true,
+    });
+    const data = named(headers.getSetCookie().map(cookiePair), '.session_data');
+    if (!data) throw new Error('better-auth set no session_data cookie on getSession');
+    return `${token}; ${data}`;
+  }
+
+  /**
+   * What the peers table claims, checked against the running routes: a session of its own is
+   * signed out through better-auth's API (which deletes it from the database); the
+   * database-session route must refuse it at once, while the cookie-cache route still lets its
+   * live cache cookie through.
+   */
+  async revocationCheck(strategiesUrl: string): Promise<PeerRevocationCheck> {
+    const both = await this.withCache(this.spare);
+    const ask = async (route: string, cookie: string) => {
+      const response = await fetch(`${strategiesUrl}/bench/${route}`, { headers: { cookie } });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    const statuses = async () => ({
+      database: await ask('better-auth', this.spare),
+      cookieCache: await ask('better-auth-cached', both),
+    });
+    const before = await statuses();
+    await this.auth.api.signOut({ headers: new Headers({ cookie: this.spare }) });
+    return { before, after: await statuses() };
   }
 
   async close(): Promise<void> {

@@ -47,6 +47,10 @@ export function peersSection(r: BenchResults): string {
         ],
       ];
     });
+  const check = s.peerRevocation;
+  const checked = check
+    ? `**Checked in this run**: a better-auth session answered ${check.before.database} on \`better-auth\` and ${check.before.cookieCache} on \`better-auth-cached\`; right after better-auth's \`signOut\` deleted it, ${check.after.database} on \`better-auth\` (revoked at once) and ${check.after.cookieCache} on \`better-auth-cached\` with its cache cookie (${check.after.cookieCache === 200 ? 'still let through: it will be until the cookie expires' : 'refused'}).`
+    : '';
   const cachedCheckouts = median(
     s.samples.filter((x) => x.target === 'better-auth-cached').map((x) => x.postgresPerReq ?? 0),
   );
@@ -67,5 +71,8 @@ export function peersSection(r: BenchResults): string {
       '- `hybrid` verifies once per token (then a cache hit) and checks an in-memory deny-list that auth-service pushes revocations to: no storage read per request, revocation in tens of milliseconds (section 4). The targets above compare it with the fastest peer that cannot revoke and with every peer that can.',
       '- better-auth sessions are browser cookies (sign-in through its API, then the `Cookie` header); the JWT routes get `Authorization: Bearer`. The cookie-cache cookies expire after 5 minutes: the bench renews them the way a browser would (one `getSession` each) before every run that uses them.',
     ].join('\n'),
-  ].join('\n\n');
+    checked,
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }

@@ -59,6 +59,15 @@ export const PEERS: PeerDesign[] = [
   },
 ];
 
+/**
+ * better-auth's revocation, checked in the run: HTTP statuses of a session's requests to the
+ * two better-auth routes before and right after it was signed out (see BetterAuthSessions).
+ */
+export interface PeerRevocationCheck {
+  before: { database: number; cookieCache: number };
+  after: { database: number; cookieCache: number };
+}
+
 /** Slowest service's propagation p99 in this run (NaN when section 4 did not run). */
 export function propagationP99(r: BenchResults): number {
   const services = (r.propagation?.services ?? []).filter((s) => !s.reference);

@@ -1,4 +1,5 @@
 import type { Sample } from '../load/measure';
+import type { PeerRevocationCheck } from './peers';
 
 /** Everything one run measured; results.json holds exactly this, RESULTS.md is rendered from it. */
 export interface BenchResults {
@@ -65,6 +66,8 @@ export interface TargetSummary {
 export interface StrategiesResult {
   samples: TargetSample[];
   summaries: TargetSummary[];
+  /** better-auth's routes before and after a sign-out (report/peers.ts). */
+  peerRevocation?: PeerRevocationCheck;
 }
 
 export interface ProfileEntry {

@@ -68,7 +68,9 @@ export async function runStrategies(
       }
     }
   }
-  return { samples, summaries: summarizeTargets(samples, allTargets) };
+  // After every run: it signs out a spare better-auth session (none the runs use).
+  const peerRevocation = await stack.peers.betterAuth.revocationCheck(stack.strategies.url);
+  return { samples, summaries: summarizeTargets(samples, allTargets), peerRevocation };
 }
 
 async function sampleTarget(
