@@ -44,6 +44,22 @@ export async function runStrategies(
       });
     }
     for (let round = 0; round < settings.rounds; round += 1) {
+      // A round of every target (peers included) takes minutes on a busy machine: the pool's
+      // 15-minute tokens are renewed between rounds too, then the hybrid cache warmed on them.
+      const issuedAt = stack.pool.issuedAt;
+      await renewIfOlder(stack.pool, POOL_MAX_AGE_MS);
+      if (stack.pool.issuedAt !== issuedAt) {
+        targets.splice(0, targets.length, ...strategyTargets(stack));
+        const hybrid = targets.find((t) => t.id === 'hybrid');
+        if (hybrid && settings.warmupSec > 0) {
+          await loadgen.get({
+            url: hybrid.url,
+            connections,
+            durationSec: Math.min(1, settings.warmupSec),
+            tokens: hybrid.tokens,
+          });
+        }
+      }
       const order = targets.map((_, i) => targets[(i + round) % targets.length]);
       for (const target of order) {
         samples.push(await sampleTarget(stack, loadgen, target, connections, round));
