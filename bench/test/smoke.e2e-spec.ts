@@ -41,6 +41,7 @@ describe('npm run bench -- --smoke', () => {
       '# Benchmark results',
       '## Targets',
       '## 1. Strategies side by side',
+      '## Peers on the same app',
       '## CPU profile of the hybrid route',
       '## 2. The refresh path under load',
       '## 3. Login throughput',
@@ -68,6 +69,26 @@ describe('npm run bench -- --smoke', () => {
         'hybrid-unique',
       ]),
     );
+    // Every peer route answered, and only 2xx: a peer refusing its own credentials would be
+    // measured as a cheap 401 (checkTargets also fails the section on a first refusal).
+    const peers = ['nest-jwt', 'passport-jwks', 'better-auth', 'better-auth-cached'];
+    for (const peer of peers) {
+      const summaries = results.strategies.summaries.filter(
+        (s: { target: string }) => s.target === peer,
+      );
+      expect(summaries.length).toBeGreaterThan(0);
+      for (const s of summaries) {
+        expect(s.rps).toBeGreaterThan(0);
+        expect(s.non2xx + s.errors).toBe(0);
+      }
+    }
+    // What the peers table says about revocation, checked on the running routes: once signed
+    // out, a better-auth session is refused at once with database sessions, and still let
+    // through by the cookie cache.
+    expect(results.strategies.peerRevocation).toEqual({
+      before: { database: 200, cookieCache: 200 },
+      after: { database: 401, cookieCache: 200 },
+    });
     expect(results.propagation.services.length).toBeGreaterThan(0);
     // The forged refreshes measured the walk under the row lock: every one answered 401, none
     // was throttled (429) or failed (5xx). Their cost is a figure, never checked here.

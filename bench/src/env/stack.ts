@@ -9,6 +9,8 @@ import type { ExchangeClient } from './exchange-client';
 import { loginSessions, registerUsers } from './identities';
 import type { Credentials, LoggedIn } from './identities';
 import type { TokenPool } from './pool';
+import { mintRs256Tokens, setupPeers } from './peers';
+import type { BetterAuthSessions, Peers } from './peers';
 import { freePort, startNode } from './processes';
 import type { ServiceProcess } from './processes';
 import { DEFAULT_REDIS_PREFIX } from '@hybrid-auth/auth-guard';
@@ -47,6 +49,8 @@ export interface Stack {
   pool: TokenPool;
   hs256Tokens: string[];
   opaqueIds: string[];
+  /** The peers' credentials: RS256 tokens (passport-jwt + jwks-rsa), better-auth sessions. */
+  peers: { rs256Tokens: string[]; betterAuth: BetterAuthSessions };
   /** Another strategies server (the profiled one), stopped with the stack. */
   startStrategies(name: string, extraEnv?: Record<string, string>): Promise<ServiceProcess>;
   startDownstream(): Promise<ServiceProcess[]>;
@@ -63,6 +67,7 @@ export class StackBuilder {
   private readonly processes: ServiceProcess[] = [];
   private redis: Redis | undefined;
   private downstream: Promise<ServiceProcess[]> | undefined;
+  private peers: Promise<Peers> | undefined;
 
   constructor(private readonly settings: BenchSettings) {}
 
@@ -98,6 +103,16 @@ export class StackBuilder {
     if (settings.smoke && settings.sections.has('propagation')) {
       startDownstreamOnce().catch(() => undefined);
     }
+    // better-auth's scrypt sign-ups run in this process while auth-service hashes the logins.
+    const peers = (this.peers = setupPeers({
+      runId: this.runId,
+      artefactsDir: settings.artefactsDir,
+      logDir,
+      smoke: settings.smoke,
+      betterAuthDatabaseUrl: await this.databases.create('better_auth'),
+      track: (p) => this.track(p),
+    }));
+    peers.catch(() => undefined);
     log(
       `registering ${settings.users} users and logging in ${settings.sessions} sessions (argon2id)`,
     );
@@ -125,6 +140,7 @@ export class StackBuilder {
       BENCH_SESSIONS_DATABASE_URL: sessionsDatabaseUrl,
       BENCH_SESSION_PREFIX: keys.sessionPrefix,
       BENCH_HS256_SECRET: hs256Secret,
+      ...(await peers).env,
     };
     const startStrategies = async (name: string, extraEnv: Record<string, string> = {}) => {
       const port = await freePort();
@@ -169,6 +185,10 @@ export class StackBuilder {
       pool: { authUrl: auth.url, sessions, issuedAt },
       hs256Tokens: mintHs256Tokens(hs256Secret, tokenProfile, sessions),
       opaqueIds: opaque.map((o) => o.id),
+      peers: {
+        rs256Tokens: mintRs256Tokens((await peers).rs256Key, tokenProfile, sessions),
+        betterAuth: (await peers).betterAuth,
+      },
       startStrategies,
       startDownstream: startDownstreamOnce,
       createDatabase: (purpose) => this.databases.create(purpose),
@@ -180,10 +200,13 @@ export class StackBuilder {
     // Services still starting would be missed by the stop below.
     await this.downstream?.catch(() => undefined);
     await Promise.all(this.processes.splice(0).map((p) => p.stop().catch(() => undefined)));
+    // better-auth's pool in this process, before its database is dropped.
+    await this.peers?.then((p) => p.betterAuth.close()).catch(() => undefined);
     await this.databases.dropAll();
     // The run's private signing key is of no use afterwards; it is not left lying around.
     rmSync(path.join(this.settings.artefactsDir, 'signing-keys.json'), { force: true });
     rmSync(path.join(this.settings.artefactsDir, 'clients.json'), { force: true });
+    rmSync(path.join(this.settings.artefactsDir, 'peer-jwks.json'), { force: true });
     if (this.redis) {
       // The services put their deployment prefix (AUTH_REDIS_PREFIX, default) before the
       // stream name they were given: those keys are this run's too.

@@ -39,7 +39,7 @@ export interface Subject {
   sessionId: string;
 }
 
-const claimsFor = (subject: Subject, profile: TokenProfile, nowSeconds: number) => ({
+export const claimsFor = (subject: Subject, profile: TokenProfile, nowSeconds: number) => ({
   iss: profile.issuer,
   aud: profile.audiences,
   sub: subject.userId,

@@ -25,14 +25,18 @@ export async function runAutocannon(options: autocannon.Options): Promise<LoadRe
   };
 }
 
-/** The next bearer token of a list on each request, shared by all connections. */
-export function rotatingBearer(tokens: readonly string[]): autocannon.Request {
+/** The next bearer token (or Cookie value) of a list on each request, shared by all connections. */
+export function rotatingBearer(
+  tokens: readonly string[],
+  header: 'authorization' | 'cookie' = 'authorization',
+): autocannon.Request {
   let next = 0;
   return {
     setupRequest: (request) => {
       const token = tokens[next];
       next = (next + 1) % tokens.length;
-      return { ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } };
+      const value = header === 'cookie' ? { cookie: token } : { authorization: `Bearer ${token}` };
+      return { ...request, headers: { ...request.headers, ...value } };
     },
   };
 }
@@ -45,7 +49,7 @@ export class Autocannon implements LoadGenerator {
       url: load.url,
       connections: load.connections,
       duration: load.durationSec,
-      requests: load.tokens ? [rotatingBearer(load.tokens)] : undefined,
+      requests: load.tokens ? [rotatingBearer(load.tokens, load.header)] : undefined,
     });
   }
 }

@@ -24,6 +24,8 @@ export interface GetLoad {
   tokens?: readonly string[];
   /** The tokens are used for this run only: a generator that wrote them to a file deletes it. */
   oneShot?: boolean;
+  /** `cookie`: each token is a Cookie header's value, not a bearer token (better-auth). */
+  header?: 'authorization' | 'cookie';
 }
 
 export interface LoadGenerator {

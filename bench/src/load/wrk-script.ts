@@ -9,9 +9,12 @@ local counter = 0
 
 function init(args)
   local file = args[1]
+  local cookie = args[2] == "cookie"
   if file ~= nil and file ~= "" then
     for line in io.lines(file) do
-      if #line > 0 then
+      if #line > 0 and cookie then
+        prepared[#prepared + 1] = wrk.format("GET", wrk.path, { ["Cookie"] = line })
+      elseif #line > 0 then
         prepared[#prepared + 1] = wrk.format("GET", wrk.path, { ["Authorization"] = "Bearer " .. line })
       end
     end

@@ -49,6 +49,7 @@ export class Wrk implements LoadGenerator {
       this.script,
       load.url,
       tokens,
+      load.header ?? 'authorization',
     ];
     try {
       const stdout = await new Promise<string>((resolve, reject) =>

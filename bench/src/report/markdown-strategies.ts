@@ -1,9 +1,11 @@
+import { PEER_IDS } from './peers';
 import { STRATEGY_ORDER as ORDER } from './results';
 import type { BenchResults, TargetSummary } from './results';
 import { duration, ms, pct, rate, table, times, us } from './format';
 
 function rows(summaries: TargetSummary[]): string[][] {
-  return [...summaries]
+  return summaries
+    .filter((s) => !PEER_IDS.includes(s.target)) // their own table: markdown-peers.ts
     .sort((a, b) => ORDER.indexOf(a.target) - ORDER.indexOf(b.target))
     .map((s) => [
       `\`${s.target}\`: ${s.label}`,

@@ -3,6 +3,7 @@ import { explanations } from './explain';
 import { table } from './format';
 import { networkSection } from './markdown-network';
 import { loginSection, microSection, propagationSection, refreshSection } from './markdown-others';
+import { peersSection } from './markdown-peers';
 import { profileSection } from './markdown-profile';
 import { scaleSection } from './markdown-scale';
 import { strategiesSection } from './markdown-strategies';
@@ -16,6 +17,7 @@ export function renderMarkdown(r: BenchResults): string {
     header(r),
     targetsSection(r, connections),
     strategiesSection(r),
+    peersSection(r),
     profileSection(r),
     refreshSection(r),
     loginSection(r),

@@ -1,6 +1,7 @@
 import type { Sample } from '../load/measure';
 import type { ScaleResult } from './results-scale';
 import type { NetworkResult } from '../network/types';
+import type { PeerRevocationCheck } from './peers';
 
 /** Everything one run measured; results.json holds exactly this, RESULTS.md is rendered from it. */
 export interface BenchResults {
@@ -69,6 +70,8 @@ export interface TargetSummary {
 export interface StrategiesResult {
   samples: TargetSample[];
   summaries: TargetSummary[];
+  /** better-auth's routes before and after a sign-out (report/peers.ts). */
+  peerRevocation?: PeerRevocationCheck;
 }
 
 export interface ProfileEntry {
@@ -179,6 +182,11 @@ export const STRATEGY_ORDER = [
   'session-redis',
   'hybrid',
   'hybrid-unique',
+  // The peers (report/peers.ts): their own table, after ours in the chart.
+  'nest-jwt',
+  'passport-jwks',
+  'better-auth',
+  'better-auth-cached',
 ];
 
 /** Token exchange (POST /auth/token) against an ordinary authenticated request, same run. */

@@ -11,6 +11,10 @@ const SHORT: Record<string, string> = {
   'session-redis': 'session, Redis',
   hybrid: 'hybrid (ours)',
   'hybrid-unique': 'hybrid, new token each',
+  'nest-jwt': 'peer: NestJS docs guard',
+  'passport-jwks': 'peer: passport + jwks-rsa',
+  'better-auth': 'peer: better-auth, DB',
+  'better-auth-cached': 'peer: better-auth, cookie',
 };
 const COLOR: Record<string, string> = {
   raw: '#4a5568',

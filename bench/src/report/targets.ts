@@ -2,6 +2,7 @@ import { median, ratio } from '../util/stats';
 import { us } from './format';
 import { networkVerdicts } from './markdown-network';
 import { missPathVerdict } from './miss-target';
+import { peerVerdicts } from './peers';
 import type { BenchResults, TargetSample } from './results';
 import { scaleVerdicts } from './targets-scale';
 
@@ -141,6 +142,7 @@ export function verdicts(results: BenchResults, connections: number): Verdict[] 
     ...scaleVerdicts(results),
     ...networkVerdicts(results),
     missPathVerdict(results, connections),
+    ...peerVerdicts(results, connections),
   ];
 }
 

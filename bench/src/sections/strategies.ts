@@ -34,14 +34,32 @@ export async function runStrategies(
     const warmupSec = level === 0 ? settings.warmupSec : Math.min(1, settings.warmupSec);
     log(`strategies at ${connections} connections: warming up every target for ${warmupSec} s`);
     for (const target of warmupSec > 0 ? targets : []) {
+      if (target.renew) target.tokens = await target.renew();
       await loadgen.get({
         url: target.url,
         connections,
         durationSec: warmupSec,
         tokens: target.tokens,
+        header: target.header,
       });
     }
     for (let round = 0; round < settings.rounds; round += 1) {
+      // A round of every target (peers included) takes minutes on a busy machine: the pool's
+      // 15-minute tokens are renewed between rounds too, then the hybrid cache warmed on them.
+      const issuedAt = stack.pool.issuedAt;
+      await renewIfOlder(stack.pool, POOL_MAX_AGE_MS);
+      if (stack.pool.issuedAt !== issuedAt) {
+        targets.splice(0, targets.length, ...strategyTargets(stack));
+        const hybrid = targets.find((t) => t.id === 'hybrid');
+        if (hybrid && settings.warmupSec > 0) {
+          await loadgen.get({
+            url: hybrid.url,
+            connections,
+            durationSec: Math.min(1, settings.warmupSec),
+            tokens: hybrid.tokens,
+          });
+        }
+      }
       const order = targets.map((_, i) => targets[(i + round) % targets.length]);
       for (const target of order) {
         samples.push(await sampleTarget(stack, loadgen, target, connections, round));
@@ -66,7 +84,9 @@ export async function runStrategies(
       }
     }
   }
-  return { samples, summaries: summarizeTargets(samples, allTargets) };
+  // After every run: it signs out a spare better-auth session (none the runs use).
+  const peerRevocation = await stack.peers.betterAuth.revocationCheck(stack.strategies.url);
+  return { samples, summaries: summarizeTargets(samples, allTargets), peerRevocation };
 }
 
 async function sampleTarget(
@@ -77,6 +97,7 @@ async function sampleTarget(
   round: number,
 ): Promise<TargetSample> {
   const { durationSec } = stack.settings;
+  if (target.renew) target.tokens = await target.renew();
   const before = target.counted ? await readStats(stack) : undefined;
   const sample = await measured([target.pid], () =>
     loadgen.get({
@@ -85,6 +106,7 @@ async function sampleTarget(
       durationSec,
       tokens: target.tokens,
       oneShot: target.oneShot,
+      header: target.header,
     }),
   );
   const after = target.counted ? await readStats(stack) : undefined;

@@ -1,4 +1,5 @@
 import type { Stack } from '../env/stack';
+import { peerTargets } from './peer-targets';
 
 /** One route under test, with the credentials its strategy expects. */
 export interface Target {
@@ -11,6 +12,10 @@ export interface Target {
   counted: boolean;
   /** Tokens used by one run only (see GetLoad.oneShot). */
   oneShot?: boolean;
+  /** How the tokens travel (GetLoad.header); Authorization: Bearer unless said. */
+  header?: 'authorization' | 'cookie';
+  /** Credentials that expire during a run (better-auth's cookie cache): fresh ones before each. */
+  renew?: () => Promise<readonly string[]>;
 }
 
 /**
@@ -44,14 +49,19 @@ export function strategyTargets(stack: Stack): Target[] {
     route('session-pg', 'session-only, PostgreSQL lookup', stack.opaqueIds),
     route('session-redis', 'session-only, Redis GET', stack.opaqueIds),
     route('hybrid', 'hybrid (ours): ES256 + cache + deny-list', hybrid),
+    ...peerTargets(stack),
   ];
 }
 
 /** Fails early, naming the route, when a target does not answer 200 to its own credentials. */
 export async function checkTargets(targets: Target[]): Promise<void> {
   for (const target of targets) {
+    if (target.renew) target.tokens = await target.renew();
     const response = await fetch(target.url, {
-      headers: { authorization: `Bearer ${target.tokens[0]}` },
+      headers:
+        target.header === 'cookie'
+          ? { cookie: target.tokens[0] }
+          : { authorization: `Bearer ${target.tokens[0]}` },
     });
     const body = await response.text();
     if (response.status !== 200) {

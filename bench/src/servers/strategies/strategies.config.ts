@@ -1,6 +1,8 @@
 import type { AuthGuardModuleOptions } from '@hybrid-auth/auth-guard';
 import { EnvReader, readGuardConfig, readHttpConfig } from '@hybrid-auth/platform';
 import type { HttpConfig } from '@hybrid-auth/platform';
+import { readPeersConfig } from './peers/peers.config';
+import type { PeersConfig } from './peers/peers.config';
 
 export const STRATEGIES_CONFIG = Symbol('STRATEGIES_CONFIG');
 
@@ -17,6 +19,8 @@ export interface StrategiesConfig {
   hs256Secret: string;
   /** Where to write a CPU profile when asked (`POST /bench/_profile/...`); unset: no profiler routes. */
   profileFile: string | undefined;
+  /** The peers' routes (peers/): passport-jwt's JWKS, better-auth's database and secret. */
+  peers: PeersConfig;
 }
 
 export function loadStrategiesConfig(env: Record<string, string | undefined>): StrategiesConfig {
@@ -30,6 +34,7 @@ export function loadStrategiesConfig(env: Record<string, string | undefined>): S
     sessionPrefix: read.string('BENCH_SESSION_PREFIX'),
     hs256Secret: read.string('BENCH_HS256_SECRET'),
     profileFile: read.optionalString('BENCH_PROFILE_FILE'),
+    peers: readPeersConfig(read),
   };
   read.done();
   return config;

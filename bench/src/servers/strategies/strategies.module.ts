@@ -8,6 +8,7 @@ import { ArticleHs256Guard } from './hs256-article.guard';
 import { Hs256Guard } from './hs256.guard';
 import { HybridGuard } from './hybrid.guard';
 import { NoopGuard } from './noop.guard';
+import { peersParts } from './peers/peers.module';
 import { ProfilerController } from './profiler.controller';
 import { SessionPgGuard } from './session-pg.guard';
 import { SessionRedisGuard } from './session-redis.guard';
@@ -23,11 +24,17 @@ import type { StrategiesConfig } from './strategies.config';
 @Module({})
 export class StrategiesModule {
   static register(config: StrategiesConfig): DynamicModule {
+    const peers = peersParts(config);
     return {
       module: StrategiesModule,
-      imports: [PlatformModule, AuthGuardModule.forRoot(config.guard)],
-      controllers: [BenchController, ...(config.profileFile ? [ProfilerController] : [])],
+      imports: [PlatformModule, AuthGuardModule.forRoot(config.guard), ...peers.imports],
+      controllers: [
+        BenchController,
+        ...peers.controllers,
+        ...(config.profileFile ? [ProfilerController] : []),
+      ],
       providers: [
+        ...peers.providers,
         { provide: STRATEGIES_CONFIG, useValue: config },
         Backends,
         ArticleHs256Guard,
