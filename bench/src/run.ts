@@ -13,6 +13,7 @@ import { runMicro } from './sections/micro';
 import { runProfile } from './sections/profile';
 import { runPropagation } from './sections/propagation';
 import { runRefresh } from './sections/refresh';
+import { runServices } from './sections/services';
 import { runStrategies } from './sections/strategies';
 import { parseSettings } from './settings';
 import type { Section } from './settings';
@@ -65,6 +66,8 @@ async function main(): Promise<void> {
     results.profile = await section('profile', () =>
       runProfile(stack, loadgen, results.strategies),
     );
+    // The real downstream services, guarded against unguarded (renews the pool: before refresh).
+    results.services = await section('services', () => runServices(stack, loadgen));
     // Before refresh: its chains spend the refresh tokens the pool would be renewed with.
     results.exchange = await section('exchange', () => runExchange(stack));
     results.refresh = await section('refresh', () => runRefresh(stack));

@@ -10,6 +10,7 @@ export const SECTIONS = [
   'exchange',
   'propagation',
   'micro',
+  'services',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 export type LoadgenChoice = 'auto' | 'wrk' | 'autocannon';

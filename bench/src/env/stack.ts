@@ -92,7 +92,10 @@ export class StackBuilder {
       }).then((started) => started.map((p) => this.track(p))));
     // A smoke run overlaps their slow start (migrations, three Node boots) with everything
     // else; a full run starts them only when propagation is measured, so they add no noise.
-    if (settings.smoke && settings.sections.has('propagation')) {
+    if (
+      settings.smoke &&
+      (settings.sections.has('propagation') || settings.sections.has('services'))
+    ) {
       startDownstreamOnce().catch(() => undefined);
     }
     log(

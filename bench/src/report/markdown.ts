@@ -3,6 +3,7 @@ import { explanations } from './explain';
 import { table } from './format';
 import { loginSection, microSection, propagationSection, refreshSection } from './markdown-others';
 import { profileSection } from './markdown-profile';
+import { servicesSection, servicesVerdicts } from './markdown-services';
 import { strategiesSection } from './markdown-strategies';
 import type { BenchResults } from './results';
 import { verdicts } from './targets';
@@ -20,6 +21,7 @@ export function renderMarkdown(r: BenchResults): string {
     propagationSection(r),
     microSection(r),
     exchangeSection(r),
+    servicesSection(r),
   ].join('\n\n')}\n`;
 }
 
@@ -60,7 +62,7 @@ function background(r: BenchResults): string {
 }
 
 function targetsSection(r: BenchResults, connections: number): string {
-  const rows = verdicts(r, connections).map((v) => [
+  const rows = [...verdicts(r, connections), ...servicesVerdicts(r)].map((v) => [
     v.goal,
     v.measured,
     v.met === undefined ? 'not measured' : v.met ? 'met' : `**missed** (${v.gap})`,

@@ -1,4 +1,5 @@
 import type { Sample } from '../load/measure';
+import type { ServicesResult } from './results-services';
 
 /** Everything one run measured; results.json holds exactly this, RESULTS.md is rendered from it. */
 export interface BenchResults {
@@ -15,6 +16,8 @@ export interface BenchResults {
   propagation?: PropagationResult;
   exchange?: ExchangeResult;
   micro?: MicroResult;
+  /** The real downstream services, guarded against unguarded (absent in older results). */
+  services?: ServicesResult;
   notes: string[];
 }
 
