@@ -1,4 +1,4 @@
-import { ms, rate, table, times, us } from './format';
+import { ms, pct, rate, table, times, us } from './format';
 import type { BenchResults } from './results';
 import type { ServiceSummary } from './results-services';
 import type { Verdict } from './targets';
@@ -32,16 +32,20 @@ export function servicesSection(r: BenchResults): string {
       [
         'service',
         'guarded / unguarded (median, per round)',
+        'CPU ratio: unguarded / guarded CPU per request (median, per round)',
         'server CPU beyond the unguarded route',
+        'other CPU (median)',
       ],
       s.summaries.map((x) => [
         x.service,
         `${times(x.ratio)} (${x.ratios.map((v) => v.toFixed(2)).join(', ')})`,
+        `${times(x.cpuRatio)} (${(x.cpuRatios ?? []).map((v) => v.toFixed(2)).join(', ')})`,
         `${us(x.cpuBeyondUs)} us/req`,
+        pct(Math.max(x.guarded.otherCpuPct, x.unguarded.otherCpuPct)),
       ]),
-      'lrr',
+      'lrrrr',
     ),
-    `**How to read it**: \`/health/live\` is not a free route: it runs the same pipeline (error filter, validation pipe, security headers, CSRF check, request context, drain check, request metrics) and the same global guard, which lets it through at once for \`@Public()\`. What \`/me\` adds is the guard's verification (a cache hit on the pooled tokens), handing the user to the handler, and a body of three fields instead of one. A ratio under 1 that stays put across rounds is that difference; its spread across rounds is this machine's noise. On 2 cores shared by the load generator, the service, PostgreSQL, Redis and whatever else runs, a few microseconds per request are within that noise: compare the CPU column with the profile of the strategies server (section "CPU profile"), which puts the guard's own work at a few microseconds.`,
+    `**How to read it**: \`/health/live\` is not a free route: it runs the same pipeline (error filter, validation pipe, security headers, CSRF check, request context, drain check, request metrics) and the same global guard, which lets it through at once for \`@Public()\`; it is the cheapest route a service has, so the ratio is a floor for real guarded routes, whose own work (a database read, a call) dilutes the guard's share. What \`/me\` adds is the guard's verification (a cache hit on the pooled tokens), handing the user to the handler, and a body of three fields instead of one. The throughput ratio is the target's measure, but on 2 cores shared by the load generator, the service, PostgreSQL, Redis and whatever else runs, a run that others' work disturbed loses throughput that the run beside it kept: a spread of rounds far from each other (a ratio above 1 among them) says so, and so does "other CPU" (percent of a core used by neither the service nor the load generator). The CPU ratio (unguarded over guarded server CPU per request, per round) is what the throughput ratio would be for a service bound by its own CPU, and moves much less with such disturbance; read it first on a busy machine.`,
   ].join('\n\n');
 }
 
@@ -62,7 +66,7 @@ function routeRow(x: ServiceSummary, kind: 'guarded' | 'unguarded'): string[] {
 export function servicesVerdicts(r: BenchResults): Verdict[] {
   return (r.services?.summaries ?? []).map((x) => ({
     goal: `${x.service}: \`${x.guarded.path}\` >= ${SERVICE_RATIO_TARGET.toFixed(2)}x \`${x.unguarded.path}\` (${r.services?.connections} connections)`,
-    measured: `${times(x.ratio)} (rounds: ${x.ratios.map((v) => v.toFixed(2)).join(', ')})`,
+    measured: `${times(x.ratio)} (rounds: ${x.ratios.map((v) => v.toFixed(2)).join(', ')}); CPU ratio ${times(x.cpuRatio)}`,
     met: Number.isFinite(x.ratio) ? x.ratio >= SERVICE_RATIO_TARGET : undefined,
     gap:
       Number.isFinite(x.ratio) && x.ratio < SERVICE_RATIO_TARGET

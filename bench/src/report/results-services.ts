@@ -28,6 +28,13 @@ export interface ServiceSummary {
   ratios: number[];
   /** Median of the per-round differences of server CPU per request, guarded - unguarded. */
   cpuBeyondUs: number;
+  /**
+   * Median of the per-round CPU ratios, unguarded / guarded server CPU per request: the
+   * throughput ratio of a server bound by its own CPU. Less disturbed than req/s by others'
+   * work on a shared machine, which takes cores from one run and not the other.
+   */
+  cpuRatio: number;
+  cpuRatios: number[];
 }
 
 /** The real services section: guarded against unguarded on each downstream service. */

@@ -129,6 +129,13 @@ export function summarize(service: string, samples: ServiceRouteSample[]): Servi
       (guarded?.serverCpuUsPerReq ?? Number.NaN) - (unguarded?.serverCpuUsPerReq ?? Number.NaN)
     );
   });
+  const cpuRatios = rounds.map((r) => {
+    const { guarded, unguarded } = pair(r);
+    return ratio(
+      unguarded?.serverCpuUsPerReq ?? Number.NaN,
+      guarded?.serverCpuUsPerReq ?? Number.NaN,
+    );
+  });
   const route = (kind: 'guarded' | 'unguarded') => {
     const of = mine.filter((s) => s.kind === kind);
     const m = (pick: (s: ServiceRouteSample) => number) => median(of.map(pick));
@@ -149,5 +156,7 @@ export function summarize(service: string, samples: ServiceRouteSample[]): Servi
     ratio: median(ratios),
     ratios,
     cpuBeyondUs: median(cpuBeyond),
+    cpuRatio: median(cpuRatios),
+    cpuRatios,
   };
 }
