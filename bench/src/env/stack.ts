@@ -89,7 +89,13 @@ export class StackBuilder {
         stream: keys.revocationStream,
         logDir,
         database: (purpose) => this.databases.create(purpose),
-      }).then((started) => started.map((p) => this.track(p))));
+      })
+        .then((started) => started.map((p) => this.track(p)))
+        .catch((error: unknown) => {
+          // A start that timed out on a busy machine may be tried again by the next section.
+          this.downstream = undefined;
+          throw error;
+        }));
     // A smoke run overlaps their slow start (migrations, three Node boots) with everything
     // else; a full run starts them only when propagation is measured, so they add no noise.
     if (

@@ -35,7 +35,13 @@ const CONNECTIONS = 50;
  */
 export async function runServices(stack: Stack, loadgen: LoadGenerator): Promise<ServicesResult> {
   const { settings } = stack;
-  const started = await stack.startDownstream();
+  // Their start (migrations, three Node boots) can time out on a busy machine: once more.
+  const started = await stack.startDownstream().catch((error: unknown) => {
+    log(
+      `services: the downstream services did not start (${String(error).split('\n')[0]}); retrying`,
+    );
+    return stack.startDownstream();
+  });
   const services = started.filter((s) => SERVICE_ROUTES[s.name] !== undefined);
   if (services.length === 0) throw new Error('the downstream services are not built');
   await renewIfOlder(stack.pool, POOL_MAX_AGE_MS);
