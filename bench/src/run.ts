@@ -15,6 +15,7 @@ import { runProfile } from './sections/profile';
 import { runPropagation } from './sections/propagation';
 import { runRefresh } from './sections/refresh';
 import { runScale } from './sections/scale';
+import { runServices } from './sections/services';
 import { runStrategies } from './sections/strategies';
 import { parseSettings } from './settings';
 import type { Section } from './settings';
@@ -72,6 +73,8 @@ async function main(): Promise<void> {
     results.profile = await section('profile', () =>
       runProfile(stack, loadgen, results.strategies),
     );
+    // The real downstream services, guarded against unguarded (renews the pool: before refresh).
+    results.services = await section('services', () => runServices(stack, loadgen));
     // Before refresh: its chains spend the refresh tokens the pool would be renewed with.
     results.exchange = await section('exchange', () => runExchange(stack));
     results.refresh = await section('refresh', () => runRefresh(stack));

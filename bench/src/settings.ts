@@ -12,6 +12,7 @@ export const SECTIONS = [
   'micro',
   'scale',
   'network',
+  'services',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 export type LoadgenChoice = 'auto' | 'wrk' | 'autocannon';

@@ -68,7 +68,7 @@ describe('npm run bench -- --smoke --only network', () => {
     const results = JSON.parse(readFileSync(path.join(outDir, 'out', 'results.json'), 'utf8'));
     const network = results.network;
     const markdown = readFileSync(path.join(outDir, 'RESULTS.md'), 'utf8');
-    expect(markdown).toContain('## Hosts with a network between them');
+    expect(markdown).toContain('## 9. Hosts with a network between them');
     if (network.skipped !== undefined) {
       // Only where something it needs is missing, saying what, and the run did not fail
       // (execFile would have thrown).

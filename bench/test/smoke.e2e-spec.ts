@@ -49,7 +49,8 @@ describe('npm run bench -- --smoke', () => {
       '## 5. Guard micro-benchmarks',
       '## 6. What a token exchange costs against a request',
       '## 7. Scale',
-      '## Hosts with a network between them',
+      '## 9. Hosts with a network between them',
+      '## 8. The real services: a guarded route against an unguarded one',
     ]) {
       expect(markdown).toContain(heading);
     }
@@ -90,6 +91,17 @@ describe('npm run bench -- --smoke', () => {
       after: { database: 401, cookieCache: 200 },
     });
     expect(results.propagation.services.length).toBeGreaterThan(0);
+    // Each real service answered both of its routes, guarded and unguarded, with 2xx only.
+    const services = results.services.summaries;
+    expect(services.map((x: { service: string }) => x.service).sort()).toEqual([
+      'billing-service',
+      'catalog-service',
+      'orders-service',
+    ]);
+    for (const x of services) {
+      expect(x.guarded.failed + x.unguarded.failed).toBe(0);
+      expect(x.guarded.rps).toBeGreaterThan(0);
+    }
     // The forged refreshes measured the walk under the row lock: every one answered 401, none
     // was throttled (429) or failed (5xx). Their cost is a figure, never checked here.
     const forged = results.refresh.forged;

@@ -97,10 +97,19 @@ export class StackBuilder {
         stream: keys.revocationStream,
         logDir,
         database: (purpose) => this.databases.create(purpose),
-      }).then((started) => started.map((p) => this.track(p))));
+      })
+        .then((started) => started.map((p) => this.track(p)))
+        .catch((error: unknown) => {
+          // A start that timed out on a busy machine may be tried again by the next section.
+          this.downstream = undefined;
+          throw error;
+        }));
     // A smoke run overlaps their slow start (migrations, three Node boots) with everything
     // else; a full run starts them only when propagation is measured, so they add no noise.
-    if (settings.smoke && settings.sections.has('propagation')) {
+    if (
+      settings.smoke &&
+      (settings.sections.has('propagation') || settings.sections.has('services'))
+    ) {
       startDownstreamOnce().catch(() => undefined);
     }
     // better-auth's scrypt sign-ups run in this process while auth-service hashes the logins.

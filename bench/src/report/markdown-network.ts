@@ -4,7 +4,7 @@ import { ms, rate, table, times, us } from './format';
 import type { BenchResults } from './results';
 import type { Verdict } from './targets';
 
-export const NETWORK_HEADING = '## Hosts with a network between them';
+export const NETWORK_HEADING = '## 9. Hosts with a network between them';
 
 /** Where the delays come from (also in bench/README.md). */
 const SOURCES = [

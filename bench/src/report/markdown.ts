@@ -6,6 +6,7 @@ import { loginSection, microSection, propagationSection, refreshSection } from '
 import { peersSection } from './markdown-peers';
 import { profileSection } from './markdown-profile';
 import { scaleSection } from './markdown-scale';
+import { servicesSection, servicesVerdicts } from './markdown-services';
 import { strategiesSection } from './markdown-strategies';
 import type { BenchResults } from './results';
 import { verdicts } from './targets';
@@ -25,6 +26,7 @@ export function renderMarkdown(r: BenchResults): string {
     microSection(r),
     exchangeSection(r),
     scaleSection(r),
+    servicesSection(r),
     networkSection(r),
   ].join('\n\n')}\n`;
 }
@@ -66,7 +68,7 @@ function background(r: BenchResults): string {
 }
 
 function targetsSection(r: BenchResults, connections: number): string {
-  const rows = verdicts(r, connections).map((v) => [
+  const rows = [...verdicts(r, connections), ...servicesVerdicts(r)].map((v) => [
     v.goal,
     v.measured,
     v.met === undefined ? 'not measured' : v.met ? 'met' : `**missed** (${v.gap})`,

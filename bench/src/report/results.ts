@@ -2,6 +2,7 @@ import type { Sample } from '../load/measure';
 import type { ScaleResult } from './results-scale';
 import type { NetworkResult } from '../network/types';
 import type { PeerRevocationCheck } from './peers';
+import type { ServicesResult } from './results-services';
 
 /** Everything one run measured; results.json holds exactly this, RESULTS.md is rendered from it. */
 export interface BenchResults {
@@ -20,6 +21,8 @@ export interface BenchResults {
   micro?: MicroResult;
   scale?: ScaleResult;
   network?: NetworkResult;
+  /** The real downstream services, guarded against unguarded (absent in older results). */
+  services?: ServicesResult;
   notes: string[];
 }
 
