@@ -59,28 +59,35 @@ describe('prompt shutdown', () => {
     ).toBe(201);
 
     // One keep-alive connection, kept open by the client after its answer (as nginx's
-    // upstream keepalive cache does). The login hashes with argon2id: still running at SIGTERM.
+    // upstream keepalive cache does). The login's body is sent in two halves, SIGTERM in
+    // between: the request is surely in flight when the drain starts, whatever the load.
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     let socketClosed = false;
+    const body = JSON.stringify({ email, password: PASSWORD });
+    const half = Math.floor(body.length / 2);
+    const req = http.request(`${service.url}/auth/login`, {
+      method: 'POST',
+      agent,
+      headers: { 'content-type': 'application/json', 'content-length': body.length },
+    });
     const answer = new Promise<{ status: number; connection?: string }>((resolve, reject) => {
-      const body = JSON.stringify({ email, password: PASSWORD });
-      const req = http.request(
-        `${service.url}/auth/login`,
-        { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
-        (res) => {
-          res.resume();
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }),
-          );
-        },
-      );
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }),
+        );
+      });
       req.on('socket', (socket) => socket.on('close', () => (socketClosed = true)));
       req.on('error', reject);
-      req.end(body);
     });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    req.write(body.slice(0, half));
+    req.flushHeaders();
+    // The service has seen the request begin before it is told to stop.
+    await new Promise((resolve) => setTimeout(resolve, 200));
     const exit = service.stop('SIGTERM', 30_000);
     try {
+      await eventually(() => service.logs.some((line) => /SIGTERM received/.test(line)));
+      req.end(body.slice(half));
       const res = await answer;
       const code = await exit;
       expect(res).toEqual({ status: 200, connection: 'close' });

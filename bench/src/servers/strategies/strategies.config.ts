@@ -19,8 +19,8 @@ export interface StrategiesConfig {
   hs256Secret: string;
   /** Where to write a CPU profile when asked (`POST /bench/_profile/...`); unset: no profiler routes. */
   profileFile: string | undefined;
-  /** The peers' routes (peers/): passport-jwt's JWKS, better-auth's database and secret. */
-  peers: PeersConfig;
+  /** The peers' routes (peers/): passport-jwt's JWKS, better-auth's database and secret; none without them. */
+  peers: PeersConfig | undefined;
 }
 
 export function loadStrategiesConfig(env: Record<string, string | undefined>): StrategiesConfig {

@@ -6,6 +6,7 @@ import type { BenchRequest } from '../backends';
 import { STRATEGIES_CONFIG } from '../strategies.config';
 import type { StrategiesConfig } from '../strategies.config';
 import { createBetterAuth, loadFromNodeHeaders } from './better-auth';
+import { peerSettings } from './peers.config';
 import type { BetterAuth } from './better-auth';
 
 /**
@@ -23,14 +24,15 @@ export class BetterAuthPeers implements OnModuleDestroy {
   ) {}
 
   static async create(config: StrategiesConfig, backends: Backends): Promise<BetterAuthPeers> {
-    const pool = new Pool({ connectionString: config.peers.betterAuthDatabaseUrl, max: 10 });
+    const peers = peerSettings(config);
+    const pool = new Pool({ connectionString: peers.betterAuthDatabaseUrl, max: 10 });
     pool.on('acquire', () => {
       backends.calls.postgres += 1;
     });
     const settings = {
       pool,
-      secret: config.peers.betterAuthSecret,
-      baseURL: config.peers.betterAuthUrl,
+      secret: peers.betterAuthSecret,
+      baseURL: peers.betterAuthUrl,
     };
     return new BetterAuthPeers(
       pool,

@@ -3,6 +3,7 @@ import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { STRATEGIES_CONFIG } from '../strategies.config';
+import { peerSettings } from './peers.config';
 import type { StrategiesConfig } from '../strategies.config';
 
 /** Its own name: `jwt` is already taken by the library's strategy in the same process. */
@@ -29,7 +30,7 @@ export class JwksRs256Strategy extends PassportStrategy(Strategy, JWKS_STRATEGY)
         cache: true,
         rateLimit: true,
         jwksRequestsPerMinute: 5,
-        jwksUri: config.peers.jwksUrl,
+        jwksUri: peerSettings(config).jwksUrl,
       }),
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       audience: config.guard.audience,

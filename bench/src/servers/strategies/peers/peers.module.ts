@@ -15,6 +15,7 @@ import { PeersController } from './peers.controller';
  * registered with the secret, as the NestJS documentation registers it.
  */
 export function peersParts(config: StrategiesConfig) {
+  if (!config.peers) return { imports: [], controllers: [], providers: [] };
   return {
     imports: [JwtModule.register({ secret: config.hs256Secret })],
     controllers: [PeersController],
