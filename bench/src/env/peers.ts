@@ -11,7 +11,7 @@ import { mapLimit } from '../util/pool';
 import { log } from '../util/log';
 import { freePort, startNode } from './processes';
 import type { ServiceProcess } from './processes';
-import type { PeerRevocationCheck } from '../report/peers';
+import type { PeerRevocationCheck } from '../report/results';
 import { benchMain } from './services';
 import { claimsFor, randomSecret } from './tokens';
 import type { Subject, TokenProfile } from './tokens';

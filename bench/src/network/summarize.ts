@@ -1,4 +1,4 @@
-import type { Target } from '../sections/targets';
+import type { Target } from '../sections/target';
 import { median, ratio } from '../util/stats';
 import type { NetworkDelay, NetworkSample } from './types';
 

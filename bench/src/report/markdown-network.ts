@@ -2,7 +2,7 @@ import { networkPairRatios } from '../network/summarize';
 import type { NetworkDelay, NetworkResult } from '../network/types';
 import { ms, rate, table, times, us } from './format';
 import type { BenchResults } from './results';
-import type { Verdict } from './targets';
+import type { Verdict } from './verdict';
 
 export const NETWORK_HEADING = '## 9. Hosts with a network between them';
 

@@ -1,7 +1,7 @@
 import { median } from '../util/stats';
 import { us } from './format';
 import type { BenchResults } from './results';
-import type { Verdict } from './targets';
+import type { Verdict } from './verdict';
 
 const MISS_BUDGET = 1.3;
 

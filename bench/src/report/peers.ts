@@ -1,7 +1,7 @@
 import { median } from '../util/stats';
 import type { BenchResults } from './results';
-import { pairRatio, pairRatios } from './targets';
-import type { Verdict } from './targets';
+import { pairRatio, pairRatios } from './verdict';
+import type { Verdict } from './verdict';
 
 /** The peers' routes (servers/strategies/peers), in the order the peers table lists them. */
 export const PEER_IDS = ['nest-jwt', 'passport-jwks', 'better-auth', 'better-auth-cached'];
@@ -58,15 +58,6 @@ export const PEERS: PeerDesign[] = [
       'only after the cache cookie expires: a revoked session keeps passing for up to `maxAge` (5 min here, the documented example)',
   },
 ];
-
-/**
- * better-auth's revocation, checked in the run: HTTP statuses of a session's requests to the
- * two better-auth routes before and right after it was signed out (see BetterAuthSessions).
- */
-export interface PeerRevocationCheck {
-  before: { database: number; cookieCache: number };
-  after: { database: number; cookieCache: number };
-}
 
 /** Slowest service's propagation p99 in this run (NaN when section 4 did not run). */
 export function propagationP99(r: BenchResults): number {

@@ -1,4 +1,4 @@
-import type { PhaseSummary } from './results';
+import type { PhaseSummary } from './phase-summary';
 
 /** Issue item "scale figures": the guard's bounded structures at 1M, revocations under load, replicas. */
 export interface ScaleResult {

@@ -1,7 +1,7 @@
 import type { Sample } from '../load/measure';
+import type { PhaseSummary } from './phase-summary';
 import type { ScaleResult } from './results-scale';
 import type { NetworkResult } from '../network/types';
-import type { PeerRevocationCheck } from './peers';
 import type { ServicesResult } from './results-services';
 
 /** Everything one run measured; results.json holds exactly this, RESULTS.md is rendered from it. */
@@ -96,16 +96,15 @@ export interface ProfileResult {
   guardFrames: ProfileEntry[];
 }
 
-export interface PhaseSummary {
-  name: string;
-  connections: number;
-  rps: number;
-  p50Ms: number;
-  p99Ms: number;
-  cpuUsPerReq: number;
-  non2xx: number;
-  errors: number;
-  samples: Sample[];
+export type { PhaseSummary };
+
+/**
+ * better-auth's revocation, checked in the run: HTTP statuses of a session's requests to the
+ * two better-auth routes before and right after it was signed out (see BetterAuthSessions).
+ */
+export interface PeerRevocationCheck {
+  before: { database: number; cookieCache: number };
+  after: { database: number; cookieCache: number };
 }
 
 export interface RefreshResult {

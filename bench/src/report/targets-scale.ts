@@ -1,5 +1,5 @@
 import type { BenchResults } from './results';
-import type { Verdict } from './targets';
+import type { Verdict } from './verdict';
 
 /** The scale targets of the issue ("Benchmark round two", item 4). */
 export function scaleVerdicts(results: BenchResults): Verdict[] {

@@ -1,47 +1,15 @@
-import { median, ratio } from '../util/stats';
+import { median } from '../util/stats';
 import { us } from './format';
 import { networkVerdicts } from './markdown-network';
 import { missPathVerdict } from './miss-target';
 import { peerVerdicts } from './peers';
-import type { BenchResults, TargetSample } from './results';
+import type { BenchResults } from './results';
+import { pairRatio, pairRatios } from './verdict';
+import type { Verdict } from './verdict';
 import { scaleVerdicts } from './targets-scale';
 
-export interface Verdict {
-  goal: string;
-  measured: string;
-  /** undefined: not measured in this run. */
-  met: boolean | undefined;
-  /** How far from the goal, when missed. */
-  gap: string;
-}
-
-/** Median over rounds of a/b, each ratio taken within one round (see summarize.ts). */
-export function pairRatio(
-  samples: TargetSample[],
-  a: string,
-  b: string,
-  connections: number,
-): number {
-  return median(pairRatios(samples, a, b, connections));
-}
-
-/** a/b in each round, in round order. */
-export function pairRatios(
-  samples: TargetSample[],
-  a: string,
-  b: string,
-  connections: number,
-): number[] {
-  const rounds = samples.filter((s) => s.target === a && s.connections === connections);
-  return rounds
-    .sort((x, y) => x.round - y.round)
-    .map((s) => {
-      const other = samples.find(
-        (o) => o.target === b && o.connections === connections && o.round === s.round,
-      );
-      return ratio(s.rps, other?.rps ?? Number.NaN);
-    });
-}
+export type { Verdict };
+export { pairRatio, pairRatios };
 
 const atLeast = (
   goal: string,

@@ -1,5 +1,5 @@
 import type { Stack } from '../env/stack';
-import type { Target } from './targets';
+import type { Target } from './target';
 
 /**
  * What a team would pick instead, on the same app and in the same interleaved rounds as the

@@ -1,22 +1,8 @@
 import type { Stack } from '../env/stack';
+import type { Target } from './target';
 import { peerTargets } from './peer-targets';
 
-/** One route under test, with the credentials its strategy expects. */
-export interface Target {
-  id: string;
-  label: string;
-  url: string;
-  tokens: readonly string[];
-  pid: number;
-  /** Served by the strategies server, whose storage-call counters can be read. */
-  counted: boolean;
-  /** Tokens used by one run only (see GetLoad.oneShot). */
-  oneShot?: boolean;
-  /** How the tokens travel (GetLoad.header); Authorization: Bearer unless said. */
-  header?: 'authorization' | 'cookie';
-  /** Credentials that expire during a run (better-auth's cookie cache): fresh ones before each. */
-  renew?: () => Promise<readonly string[]>;
-}
+export type { Target };
 
 /**
  * Every target carries an Authorization header of similar size (the unguarded routes ignore
