@@ -10,7 +10,9 @@ describe('CatalogClient', () => {
   let client: CatalogClient;
   beforeAll(async () => {
     await stub.start();
-    client = new CatalogClient({ url: stub.url, timeoutMs: 300 });
+    // Long enough for a local stub on a loaded 2-core CI machine (300 ms was not): only the
+    // 'hang' case waits for it.
+    client = new CatalogClient({ url: stub.url, timeoutMs: 2_000 });
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   });
   afterAll(() => stub.stop());
