@@ -11,7 +11,7 @@ describe('billing-service asks aal2 of users who enrolled a second factor', () =
   let t: BillingTestApp;
   beforeAll(async () => {
     await orders.start();
-    t = await startBillingApp({ ORDERS_URL: orders.url, ORDERS_TIMEOUT_MS: '300' });
+    t = await startBillingApp({ ORDERS_URL: orders.url, ORDERS_TIMEOUT_MS: '2000' });
   });
   afterAll(async () => {
     await t.close();

@@ -15,7 +15,7 @@ describe('orders-service: placing orders', () => {
 
   beforeAll(async () => {
     await catalog.start();
-    t = await startOrdersApp({ CATALOG_URL: catalog.url, CATALOG_TIMEOUT_MS: '300' });
+    t = await startOrdersApp({ CATALOG_URL: catalog.url, CATALOG_TIMEOUT_MS: '2000' });
     aliceToken = t.signer.token({ userId: alice });
     bobToken = t.signer.token({ userId: bob });
   });
