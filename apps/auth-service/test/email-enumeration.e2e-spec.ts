@@ -3,7 +3,7 @@ import { UUID } from './expectations';
 import { registerWithMail, startEmailApp } from './email-harness';
 import type { EmailTestApp } from './email-harness';
 
-const RUNS = 9;
+const RUNS = 15;
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 

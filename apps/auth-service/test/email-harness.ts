@@ -13,15 +13,21 @@ export interface EmailTestApp extends AuthTestApp {
 }
 
 /** auth-service wired to a real mail catcher of its own. */
-export async function startEmailApp(env: Record<string, string> = {}): Promise<EmailTestApp> {
+export async function startEmailApp(
+  env: Record<string, string> = {},
+  options: Parameters<typeof startAuthApp>[1] = {},
+): Promise<EmailTestApp> {
   const mail = await MailCatcher.start();
   try {
-    const t = await startAuthApp({
-      SMTP_URL: mail.smtpUrl,
-      MAIL_FROM: 'Hybrid Auth <no-reply@hybrid-auth.test>',
-      AUTH_PUBLIC_URL: PUBLIC_URL,
-      ...env,
-    });
+    const t = await startAuthApp(
+      {
+        SMTP_URL: mail.smtpUrl,
+        MAIL_FROM: 'Hybrid Auth <no-reply@hybrid-auth.test>',
+        AUTH_PUBLIC_URL: PUBLIC_URL,
+        ...env,
+      },
+      options,
+    );
     return {
       ...t,
       mail,

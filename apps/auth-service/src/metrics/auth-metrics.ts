@@ -16,6 +16,7 @@ export class AuthMetrics {
   readonly mailSent: Counter;
   readonly mailFailures: Counter;
   readonly mailBacklog: Gauge;
+  readonly resetRequestsDropped: Counter;
   readonly webhookDeliveries: Counter<'outcome'>;
   readonly webhookBacklog: Gauge;
   readonly webhookLag: Gauge;
@@ -52,6 +53,10 @@ export class AuthMetrics {
     this.mailBacklog = metrics.gauge({
       name: 'auth_mail_backlog',
       help: 'Mails in the outbox not yet accepted by the SMTP server',
+    });
+    this.resetRequestsDropped = metrics.counter({
+      name: 'auth_reset_requests_dropped_total',
+      help: 'Forgot-password requests answered 202 but not written: PostgreSQL stayed away through every retry',
     });
     this.webhookDeliveries = metrics.counter({
       name: 'auth_webhook_deliveries_total',
