@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { hostileTokens } from './hostile-tokens';
 import { TestTokenSigner } from './test-token-signer';
 
@@ -14,6 +16,14 @@ describe('hostileTokens', () => {
   it('holds at least 60 cases with unique names', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(60);
     expect(new Set(corpus.map((hostile) => hostile.name)).size).toBe(corpus.length);
+  });
+
+  it('is as large as the README and the security page say', () => {
+    const root = join(__dirname, '../../../..');
+    for (const file of ['README.md', 'docs/security.md']) {
+      const said = readFileSync(join(root, file), 'utf8').match(/(\d+) hostile tokens/);
+      expect([file, Number(said?.[1])]).toEqual([file, corpus.length]);
+    }
   });
 
   it('holds only tokens that fit in an HTTP header value', () => {
