@@ -7,11 +7,16 @@ import type { AuthTestApp } from './harness';
 import { feedContext, verdict, eventually } from './revocation-feed';
 import { ASSERTION_TYPE, assertion, testClient, writeClientsFile } from './support/clients';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
+/**
+ * Holds a loopback port until the app takes it: the port must be known before the app's
+ * configuration is read, and a port given back while the app starts (opening connections of
+ * its own) can be taken as the local port of one of them.
+ */
+const holdPort = () =>
+  new Promise<{ port: number; release: () => Promise<void> }>((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+      resolve({ port, release: () => new Promise((done) => server.close(() => done())) });
     });
   });
 
@@ -30,14 +35,18 @@ describe('client credentials, the revocation snapshot, and discovery', () => {
   });
 
   beforeAll(async () => {
-    const port = await freePort();
+    const { port, release } = await holdPort();
     base = `http://127.0.0.1:${port}`;
     clientsFile = writeClientsFile([reader, scopeless]);
-    t = await startAuthApp({
-      AUTH_CLIENTS_FILE: clientsFile,
-      AUTH_CLIENTS_RELOAD: '0',
-      AUTH_BASE_URL: base,
-    });
+    try {
+      t = await startAuthApp({
+        AUTH_CLIENTS_FILE: clientsFile,
+        AUTH_CLIENTS_RELOAD: '0',
+        AUTH_BASE_URL: base,
+      });
+    } finally {
+      await release();
+    }
     await t.app.listen(port, '127.0.0.1');
   });
   afterAll(() => t.close());

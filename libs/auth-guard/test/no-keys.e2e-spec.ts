@@ -12,17 +12,13 @@ import type { Adapter } from './test-app';
 const AUDIENCE = 'probe-service';
 const signer = new TestTokenSigner('http://auth.test', AUDIENCE);
 
-/** A port nothing listens on yet: bound once to learn a free number, then released. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-function jwksServer(): Server {
-  return createServer((_req, res) => {
+/**
+ * The JWKS server listens from the start (so its port is never given up and taken by someone
+ * else) and drops every connection until the test brings it "up".
+ */
+function jwksServer(state: { up: boolean }): Server {
+  return createServer((req, res) => {
+    if (!state.up) return req.socket.destroy();
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ keys: signer.jwks }));
   });
@@ -30,22 +26,25 @@ function jwksServer(): Server {
 
 describe.each<Adapter>(['fastify', 'express'])('guard started before its JWKS on %s', (adapter) => {
   let app: INestApplication;
-  let server: Server | undefined;
-  let port: number;
+  const state = { up: false };
+  const server = jwksServer(state);
 
   beforeAll(async () => {
-    port = await freePort();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
     app = await createProbeApp(adapter, {
       issuer: signer.issuer,
       audience: AUDIENCE,
       jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-      jwks: { timeoutMs: 300 },
+      // Generous: a timeout under load would push the next try onto a later backoff step.
+      jwks: { timeoutMs: 2000 },
     });
   });
 
   afterAll(async () => {
     await app.close();
-    if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
   it('answers 503 unavailable with Retry-After while it holds no key', async () => {
@@ -68,10 +67,10 @@ describe.each<Adapter>(['fastify', 'express'])('guard started before its JWKS on
 
   it('serves the same request once the JWKS server comes up, without a restart', async () => {
     const token = signer.token({ userId: '3f1d8a52-0c4e-4b7a-9e21-6a5b4c3d2e10' });
-    server = jwksServer();
-    await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
+    state.up = true;
     let status = 0;
-    for (let i = 0; i < 50 && status !== 200; i += 1) {
+    // The key source retries with backoff (0.5, 1, 2, 5 s…): up to 20 s.
+    for (let i = 0; i < 200 && status !== 200; i += 1) {
       if (i > 0) await delay(100);
       status = (
         await request(app.getHttpServer()).get('/me').set('authorization', `Bearer ${token}`)

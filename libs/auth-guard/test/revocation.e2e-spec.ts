@@ -1,10 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import request from 'supertest';
+import { AuthGuardStatus } from '../src';
 import type { RevocationEvent } from '../src';
 import { TestStreamPublisher, TestTokenSigner } from '../src/testing';
+import { eventually } from './feed-helpers';
 import { createProbeApp } from './test-app';
 import type { Adapter } from './test-app';
 
@@ -17,7 +18,14 @@ describe.each<Adapter>(['fastify', 'express'])('revocation through the guard on 
   let redis: Redis;
   let now: number;
   let relay: TestStreamPublisher;
-  const publish = (event: RevocationEvent) => relay.publish(event);
+  /** Publishes, then waits until this guard has read the entry (no fixed sleep). */
+  const publish = async (event: RevocationEvent) => {
+    const id = await relay.publish(event);
+    const status = app.get(AuthGuardStatus);
+    if (!(await eventually(() => status.snapshot().feed?.lastEntryId === id, 10_000))) {
+      throw new Error(`the guard did not read entry ${id}`);
+    }
+  };
   const get = (path: string, token: string) =>
     request(app.getHttpServer()).get(path).set('authorization', `Bearer ${token}`);
 
@@ -46,7 +54,6 @@ describe.each<Adapter>(['fastify', 'express'])('revocation through the guard on 
   it('refuses a revoked session with 401 session_revoked and the challenge on first use', async () => {
     const sessionId = randomUUID();
     await publish({ type: 'session', id: randomUUID(), sessionId, userId: 'u', at: now });
-    await delay(100);
     const res = await get('/me', signer.token({ sessionId })).expect(401);
     expect(res.body.code).toBe('session_revoked');
     expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
@@ -57,7 +64,6 @@ describe.each<Adapter>(['fastify', 'express'])('revocation through the guard on 
     const token = signer.token({ sessionId });
     await get('/me', token).expect(200);
     await publish({ type: 'session', id: randomUUID(), sessionId, userId: 'u', at: now });
-    await delay(100);
     const res = await get('/me', token).expect(401);
     expect(res.body.code).toBe('session_revoked');
     expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
@@ -66,7 +72,6 @@ describe.each<Adapter>(['fastify', 'express'])('revocation through the guard on 
   it('refuses a token carrying a role the user no longer has with token_stale', async () => {
     const userId = randomUUID();
     await publish({ type: 'user', id: randomUUID(), userId, role: 'user', at: now });
-    await delay(100);
     const res = await get('/me', signer.token({ userId, role: 'admin' })).expect(401);
     expect(res.body.code).toBe('token_stale');
     await get('/me', signer.token({ userId, role: 'user' })).expect(200);
@@ -78,7 +83,6 @@ describe.each<Adapter>(['fastify', 'express'])('revocation through the guard on 
     const userId = randomUUID();
     const second = Math.floor(now / 1000);
     await publish({ type: 'user', id: randomUUID(), userId, role: 'user', at: now });
-    await delay(100);
     const before = signer.token({
       userId,
       issuedAt: second - 1,
@@ -94,7 +98,6 @@ describe.each<Adapter>(['fastify', 'express'])('revocation through the guard on 
 
   it('serves strict routes after a heartbeat and answers 503 with Retry-After once it is too old', async () => {
     await publish({ type: 'heartbeat', at: now });
-    await delay(100);
     await get('/strict', signer.token()).expect(200);
     now += 5001;
     const res = await get('/strict', signer.token()).expect(503);
