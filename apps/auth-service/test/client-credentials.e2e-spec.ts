@@ -51,19 +51,22 @@ describe('client credentials, the revocation snapshot, and discovery', () => {
   });
   afterAll(() => t.close());
 
+  const machineTokenResponse = (client = reader) =>
+    t
+      .http()
+      .post('/auth/token')
+      .type('form')
+      .send({
+        grant_type: 'client_credentials',
+        client_assertion_type: ASSERTION_TYPE,
+        client_assertion: assertion(client, `${base}/auth/token`),
+      });
   const machineToken = async (client = reader) =>
-    (
-      await t
-        .http()
-        .post('/auth/token')
-        .type('form')
-        .send({
-          grant_type: 'client_credentials',
-          client_assertion_type: ASSERTION_TYPE,
-          client_assertion: assertion(client, `${base}/auth/token`),
-        })
-        .expect(200)
-    ).body as { access_token: string; expires_in: number; scope: string };
+    (await machineTokenResponse(client).expect(200)).body as {
+      access_token: string;
+      expires_in: number;
+      scope: string;
+    };
 
   it('issues a machine token: sub = client id, registered aud and scope, no session, 5 min at most', async () => {
     const res = await machineToken();
@@ -141,10 +144,11 @@ describe('client credentials, the revocation snapshot, and discovery', () => {
       clientsFile,
     );
     process.emit('SIGHUP');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const snapshot = () => t.http().get('/auth/internal/revocations').set(bearer(access_token));
     try {
-      const res = await t.http().get('/auth/internal/revocations').set(bearer(access_token));
-      expectError(res, 401, 'invalid_token');
+      // The file is read again in the background: wait for it, not for a fixed time.
+      await eventually(async () => (await snapshot()).status === 401);
+      expectError(await snapshot(), 401, 'invalid_token');
       const again = await t
         .http()
         .post('/auth/token')
@@ -158,7 +162,7 @@ describe('client credentials, the revocation snapshot, and discovery', () => {
     } finally {
       writeClientsFile([reader, scopeless], clientsFile);
       process.emit('SIGHUP');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await eventually(async () => (await machineTokenResponse()).status === 200);
     }
   });
 

@@ -12,7 +12,7 @@ describe('billing-service strictness', () => {
   beforeAll(async () => {
     await orders.start();
     t = await startBillingApp(
-      { ORDERS_URL: orders.url, AUTH_STRICT_BUDGET_MS: '300' },
+      { ORDERS_URL: orders.url, AUTH_STRICT_BUDGET_MS: '1500' },
       { heartbeats: false },
     );
     token = t.signer.token({ audience: ['billing-service', 'orders-service'] });

@@ -6,7 +6,7 @@ import type { ServiceProcess as Service } from './support/service-process';
 import { Stack } from './support/stack';
 
 const SECRET = 'stack-revocations-secret-0123456789abcdef';
-const BUDGET_MS = 2500;
+const BUDGET_MS = 5000;
 const FEED = { AUTH_REVOCATIONS_SECRET: SECRET };
 /** Every service shares the snapshot secret; billing has a short strict budget. */
 const WITH_SNAPSHOTS = {

@@ -40,7 +40,7 @@ async function exists(url: string): Promise<boolean> {
 class CreateWidgets1700000000000 implements MigrationInterface {
   name = 'CreateWidgets1700000000000';
   async up(db: QueryRunner): Promise<void> {
-    await db.query('SELECT pg_sleep(0.3)');
+    await db.query('SELECT pg_sleep(1.2)');
     await db.query('CREATE TABLE widgets (id integer PRIMARY KEY)');
   }
   async down(db: QueryRunner): Promise<void> {
@@ -59,7 +59,7 @@ const options = (url: string, migrations: (new () => MigrationInterface)[]) => (
   url,
   entities: [],
   migrations,
-  statementTimeoutMs: 100,
+  statementTimeoutMs: 1000,
   applicationName: 'dblib-test',
 });
 
@@ -117,8 +117,8 @@ describe('openDatabase and migrateDatabase', () => {
       expect(applied).toEqual([{ name: 'CreateWidgets1700000000000' }]);
       const [{ application_name }] = await dataSource.query('SHOW application_name');
       expect(application_name).toBe('dblib-test');
-      // The migration slept 300 ms; a request-path statement may not.
-      await expect(dataSource.query('SELECT pg_sleep(0.5)')).rejects.toMatchObject({
+      // The migration slept 1.2 s (migrations run without the limit); a request-path statement may not.
+      await expect(dataSource.query('SELECT pg_sleep(3)')).rejects.toMatchObject({
         code: '57014',
       });
     } finally {

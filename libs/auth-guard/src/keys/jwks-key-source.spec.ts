@@ -140,7 +140,8 @@ describe('JwksKeySource', () => {
   });
 
   it('settles refreshForUnknownKid within timeoutMs when the server hangs', async () => {
-    const keys = create({ timeoutMs: 200 });
+    // Long enough for the first fetch from the healthy server on a loaded machine.
+    const keys = create({ timeoutMs: 1000 });
     await keys.start();
     server.mode = 'hang';
     now += 31_000;
