@@ -30,32 +30,28 @@ describe('mail with two replicas', () => {
     await a?.close();
   });
 
+  /** Signs up `count` new addresses, every other one on each replica. */
+  const registerOnBoth = async (count: number, tag: string) => {
+    const emails = Array.from({ length: count }, () => uniqueEmail(tag));
+    await Promise.all(
+      emails.map((email, i) =>
+        (i % 2 ? b : a)
+          .http()
+          .post('/auth/register')
+          .send({ email, password: PASSWORD })
+          .expect(201),
+      ),
+    );
+    return emails;
+  };
   const flushBoth = () => Promise.all([a.app.get(MailRelay).flush(), b.app.get(MailRelay).flush()]);
 
   it('sends every mail exactly once, also a backlog both relays meet at once', async () => {
-    const live = Array.from({ length: 6 }, () => uniqueEmail('live'));
-    await Promise.all(
-      live.map((email, i) =>
-        (i % 2 ? b : a)
-          .http()
-          .post('/auth/register')
-          .send({ email, password: PASSWORD })
-          .expect(201),
-      ),
-    );
+    const live = await registerOnBoth(6, 'live');
     for (const email of live) await a.mail.waitFor(email);
 
     await a.mail.stop();
-    const backlog = Array.from({ length: 10 }, () => uniqueEmail('backlog'));
-    await Promise.all(
-      backlog.map((email, i) =>
-        (i % 2 ? b : a)
-          .http()
-          .post('/auth/register')
-          .send({ email, password: PASSWORD })
-          .expect(201),
-      ),
-    );
+    const backlog = await registerOnBoth(10, 'backlog');
     await flushBoth();
     await a.mail.resume();
     a.clock.advance(3600); // past the backoff of the failed attempts (one clock for both)
