@@ -14,7 +14,7 @@ import { normalizeEmail } from '../users/users.service';
 import { hashLinkToken, newLinkToken } from './email-tokens';
 
 /** Waits between attempts while PostgreSQL is away (31 s in all), in milliseconds. */
-export const FORGOT_RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 16000];
+const FORGOT_RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 16000];
 /** Requests written behind their answer at once; beyond it the answer waits (backpressure). */
 const MAX_PENDING = 1000;
 
