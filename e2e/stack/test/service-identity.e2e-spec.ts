@@ -79,13 +79,11 @@ describe('service identity across the stack: exchanged tokens, one audience each
       expect(res.body.code).toBe('invalid_token');
     }
     expect((await call(`${stack.auth.url}/auth/me`, { token })).status).toBe(401);
-    const loggedOut = Date.now();
     await call(`${stack.auth.url}/auth/logout`, { token: s.accessToken, method: 'POST' });
     await eventually(async () => {
       const res = await me(stack.catalog, token);
       return res.status === 401 && res.body.code === 'session_revoked';
-    }, 5000);
-    expect(Date.now() - loggedOut).toBeLessThan(5000);
+    });
   });
 
   it('orders-service may not ask for billing or auth-service tokens', async () => {

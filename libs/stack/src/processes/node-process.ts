@@ -54,8 +54,11 @@ export class NodeProcess {
     return this.child !== undefined && this.child.exitCode === null && !this.child.signalCode;
   }
 
-  /** Starts the process and waits until `health` answers 2xx (within `timeoutMs`). */
-  async start({ health, timeoutMs = 30_000 }: { health: string; timeoutMs?: number }) {
+  /**
+   * Starts the process and waits until `health` answers 2xx (within `timeoutMs`: generous,
+   * as a Node service on a loaded 2-core machine has been seen to need over 30 s).
+   */
+  async start({ health, timeoutMs = 60_000 }: { health: string; timeoutMs?: number }) {
     const { options } = this;
     const child = spawn(
       process.execPath,
