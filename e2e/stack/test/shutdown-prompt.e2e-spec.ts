@@ -68,8 +68,14 @@ describe('prompt shutdown', () => {
     const req = http.request(`${service.url}/auth/login`, {
       method: 'POST',
       agent,
-      headers: { 'content-type': 'application/json', 'content-length': body.length },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': body.length,
+        // The server's "100 Continue" says it has read the headers: the request is in flight.
+        expect: '100-continue',
+      },
     });
+    const continued = new Promise<void>((resolve) => req.once('continue', () => resolve()));
     const answer = new Promise<{ status: number; connection?: string }>((resolve, reject) => {
       req.on('response', (res) => {
         res.resume();
@@ -80,10 +86,9 @@ describe('prompt shutdown', () => {
       req.on('socket', (socket) => socket.on('close', () => (socketClosed = true)));
       req.on('error', reject);
     });
-    req.write(body.slice(0, half));
     req.flushHeaders();
-    // The service has seen the request begin before it is told to stop.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await continued;
+    req.write(body.slice(0, half));
     const exit = service.stop('SIGTERM', 30_000);
     try {
       await eventually(() => service.logs.some((line) => /SIGTERM received/.test(line)));
