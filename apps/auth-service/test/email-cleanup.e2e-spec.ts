@@ -6,7 +6,8 @@ import { MailCatcher } from './support/mail-catcher';
 /**
  * The mail tables keep what still matters only: sent mails go after an hour (their bodies,
  * which hold link tokens in clear, at once on sending), spent or expired link tokens after a
- * day, in batches, at start and every ten minutes. A mail not sent yet is never deleted.
+ * day, mails given up after a week, in batches, at start and every ten minutes. A mail still
+ * being retried is never deleted.
  */
 describe('cleanup of sent mail and spent link tokens', () => {
   let t: AuthTestApp;
@@ -55,6 +56,12 @@ describe('cleanup of sent mail and spent link tokens', () => {
       `INSERT INTO mail_outbox (recipient, subject, text_body, html_body, attempts, next_attempt_at, created_at)
        VALUES ('waiting@example.com', 'waiting', 't', 'h', 40, now() + interval '1 hour', now() - interval '30 days')`,
     );
+    // Given up: deleted after a week, kept before.
+    await t.dataSource.query(
+      `INSERT INTO mail_outbox (recipient, subject, text_body, html_body, attempts, next_attempt_at, given_up_at, created_at)
+       VALUES ('bounced-long-ago@example.com', 'gone', '', '', 30, now(), now() - interval '8 days', now() - interval '11 days'),
+              ('bounced@example.com', 'kept', '', '', 30, now(), now() - interval '2 days', now() - interval '5 days')`,
+    );
     await t.dataSource.query(
       `INSERT INTO email_tokens (token_hash, user_id, purpose, email, expires_at, created_at)
        VALUES ('\\x01', $1, 'reset', $2, now() - interval '1 hour', now() - interval '2 hours')`,
@@ -65,7 +72,7 @@ describe('cleanup of sent mail and spent link tokens', () => {
     await t.close({ keepDatabase: true });
     t = await startAuthApp(env, { db: t.db });
     await eventually(
-      async () => (await count('SELECT count(*) AS n FROM mail_outbox')) === 2,
+      async () => (await count('SELECT count(*) AS n FROM mail_outbox')) === 3,
       20_000,
     );
     await eventually(
@@ -76,6 +83,7 @@ describe('cleanup of sent mail and spent link tokens', () => {
     expect(left.map((r: { recipient: string }) => r.recipient)).toEqual([
       email,
       'waiting@example.com',
+      'bounced@example.com',
     ]);
     const tokens = await t.dataSource.query(
       'SELECT purpose, used_at IS NULL AS unused, expires_at > now() AS live FROM email_tokens ORDER BY created_at',

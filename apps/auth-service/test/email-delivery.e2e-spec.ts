@@ -81,4 +81,49 @@ describe('mail delivery through an SMTP outage', () => {
       await t.mail.resume();
     }
   });
+
+  /** The outbox row of the one mail sent to `email`. */
+  const outboxRow = async (email: string) =>
+    (
+      await t.dataSource.query(
+        `SELECT attempts, given_up_at IS NOT NULL AS given_up, text_body, html_body,
+                last_error IS NOT NULL AS has_error
+           FROM mail_outbox WHERE recipient = $1`,
+        [email],
+      )
+    )[0];
+
+  it('gives up a mail the server still refuses 3 days after it was queued, and sends it no more', async () => {
+    // Whatever earlier tests left due goes first, while the server is up.
+    t.clock.advance(86_400);
+    await t.flushMail();
+    const givenUpBefore = metric(await metrics(), 'auth_mail_given_up_total');
+    const email = uniqueEmail('bounces');
+    await t.mail.stop();
+    try {
+      await t.http().post('/auth/register').send({ email, password: PASSWORD }).expect(201);
+      await t.flushMail();
+      t.clock.advance(3 * 86_400 - 60); // not yet: retried, not given up
+      await t.flushMail();
+      expect(await outboxRow(email)).toMatchObject({ attempts: 2, given_up: false });
+      t.clock.advance(3600);
+      await t.flushMail();
+      expect(await outboxRow(email)).toEqual({
+        attempts: 3,
+        given_up: true,
+        text_body: '',
+        html_body: '',
+        has_error: true,
+      });
+      const down = await metrics();
+      expect(metric(down, 'auth_mail_given_up_total')).toBe(givenUpBefore + 1);
+      expect(metric(down, 'auth_mail_backlog')).toBe(0);
+    } finally {
+      await t.mail.resume();
+    }
+    t.clock.advance(86_400);
+    await t.flushMail();
+    expect(await t.mail.inbox(email)).toEqual([]);
+    expect((await outboxRow(email)).attempts).toBe(3);
+  });
 });

@@ -15,6 +15,7 @@ describe('e-mail configuration', () => {
       throttle: { perAddress: 3, perIp: 30, windowSeconds: 3600 },
       retryBaseSeconds: 5,
       retryMaxSeconds: 3600,
+      giveUpSeconds: 259_200,
     });
   });
 
@@ -43,6 +44,7 @@ describe('e-mail configuration', () => {
     ['MAIL_FROM', 'not an address'],
     ['AUTH_PUBLIC_URL', 'ftp://shop.example'],
     ['AUTH_RESET_TOKEN_TTL', '5'],
+    ['AUTH_MAIL_GIVE_UP_AFTER', '60'],
   ])('refuses a wrong %s, naming it', (name, value) => {
     let problems: readonly string[] = [];
     try {

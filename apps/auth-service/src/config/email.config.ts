@@ -19,6 +19,8 @@ export interface EmailConfig {
   /** First retry delay of a mail that failed, in seconds; doubled each attempt up to the max. */
   retryBaseSeconds: number;
   retryMaxSeconds: number;
+  /** A mail still refused this long after it was queued is given up, in seconds. */
+  giveUpSeconds: number;
 }
 
 const MAIL_FROM = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
@@ -55,6 +57,13 @@ export function readEmailConfig(read: EnvReader): EmailConfig {
       default: 3600,
       min: retryBaseSeconds,
       max: 86_400,
+    }),
+    // Three days, as for webhooks: longer than any outage worth waiting out, and links in
+    // mail expire sooner (24 h at most by default).
+    giveUpSeconds: read.int('AUTH_MAIL_GIVE_UP_AFTER', {
+      default: 259_200,
+      min: 3600,
+      max: 2_592_000,
     }),
   };
 }

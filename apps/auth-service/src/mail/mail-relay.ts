@@ -24,6 +24,7 @@ interface MailRow {
   text_body: string;
   html_body: string;
   attempts: number;
+  created_at: Date;
 }
 
 /**
@@ -33,8 +34,10 @@ interface MailRow {
  * exponentially (AUTH_MAIL_RETRY_BASE doubled per attempt, at most AUTH_MAIL_RETRY_MAX).
  *
  * Delivery is at least once: a crash (or lost connection to PostgreSQL) after the SMTP
- * server took a mail and before the commit sends it again. Nothing is ever lost: a mail
- * leaves the outbox only marked sent, after the server accepted it.
+ * server took a mail and before the commit sends it again. An outage loses nothing: a mail
+ * leaves the outbox marked sent, after the server accepted it, or marked given up when the
+ * server still refuses it AUTH_MAIL_GIVE_UP_AFTER (3 days) after it was queued: its bodies
+ * are blanked, an error is logged and `auth_mail_given_up_total` counts it.
  */
 @Injectable()
 export class MailRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -102,8 +105,9 @@ export class MailRelay implements OnApplicationBootstrap, OnApplicationShutdown 
       if (!locked) return false;
       const now = this.clock.now();
       const rows: MailRow[] = await tx.query(
-        `SELECT id, recipient, subject, text_body, html_body, attempts FROM mail_outbox
-         WHERE sent_at IS NULL AND next_attempt_at <= $1
+        `SELECT id, recipient, subject, text_body, html_body, attempts, created_at
+         FROM mail_outbox
+         WHERE sent_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= $1
          ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
         [now],
       );
@@ -131,9 +135,25 @@ export class MailRelay implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   private async postpone(tx: EntityManager, row: MailRow, error: unknown, now: Date) {
-    const { retryBaseSeconds, retryMaxSeconds } = this.config.email;
+    const { retryBaseSeconds, retryMaxSeconds, giveUpSeconds } = this.config.email;
     const delay = Math.min(retryMaxSeconds, retryBaseSeconds * 2 ** Math.min(row.attempts, 20));
     const message = error instanceof Error ? error.message : String(error);
+    if (now.getTime() - row.created_at.getTime() >= giveUpSeconds * 1000) {
+      await tx.query(
+        `UPDATE mail_outbox SET attempts = attempts + 1, given_up_at = $2, last_error = $3,
+           text_body = '', html_body = '' WHERE id = $1`,
+        [row.id, now, message.slice(0, 500)],
+      );
+      this.metrics.mailFailures.inc();
+      this.metrics.mailGivenUp.inc();
+      this.logger.error({
+        msg: 'mail given up',
+        mailId: row.id,
+        attempts: row.attempts + 1,
+        error: message,
+      });
+      return;
+    }
     await tx.query(
       `UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = $2, last_error = $3
        WHERE id = $1`,
@@ -148,7 +168,7 @@ export class MailRelay implements OnApplicationBootstrap, OnApplicationShutdown 
 
   private async updateBacklog(): Promise<void> {
     const [{ count }] = await this.dataSource.query(
-      'SELECT count(*)::int AS count FROM mail_outbox WHERE sent_at IS NULL',
+      'SELECT count(*)::int AS count FROM mail_outbox WHERE sent_at IS NULL AND given_up_at IS NULL',
     );
     this.metrics.mailBacklog.set(count);
   }

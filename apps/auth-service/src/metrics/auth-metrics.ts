@@ -16,6 +16,7 @@ export class AuthMetrics {
   readonly mailSent: Counter;
   readonly mailFailures: Counter;
   readonly mailBacklog: Gauge;
+  readonly mailGivenUp: Counter;
   readonly resetRequestsDropped: Counter;
   readonly webhookDeliveries: Counter<'outcome'>;
   readonly webhookBacklog: Gauge;
@@ -52,7 +53,11 @@ export class AuthMetrics {
     });
     this.mailBacklog = metrics.gauge({
       name: 'auth_mail_backlog',
-      help: 'Mails in the outbox not yet accepted by the SMTP server',
+      help: 'Mails in the outbox not yet accepted by the SMTP server (and not given up)',
+    });
+    this.mailGivenUp = metrics.counter({
+      name: 'auth_mail_given_up_total',
+      help: 'Mails the SMTP server still refused AUTH_MAIL_GIVE_UP_AFTER after they were queued (not retried again)',
     });
     this.resetRequestsDropped = metrics.counter({
       name: 'auth_reset_requests_dropped_total',

@@ -9,6 +9,7 @@ import { Mfa1765300000000 } from './1765300000000-mfa';
 import { AuthEvents1765400000000 } from './1765400000000-auth-events';
 import { ServiceIdentity1765500000000 } from './1765500000000-service-identity';
 import { RevocationStreamSequence1765600000000 } from './1765600000000-revocation-stream-sequence';
+import { MailGiveUp1765700000000 } from './1765700000000-mail-give-up';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AuthEvents1765400000000,
   ServiceIdentity1765500000000,
   RevocationStreamSequence1765600000000,
+  MailGiveUp1765700000000,
 ];
