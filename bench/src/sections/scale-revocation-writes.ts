@@ -1,10 +1,18 @@
+import http from 'node:http';
 import { Client } from 'pg';
 import type { Pool } from 'pg';
 
 /*
- * The database side of the sustained-revocation measurement: the sessions it revokes, copied
- * from real login sessions, and the two direct paths that write what a logout commits.
+ * How the sustained-revocation measurement revokes: the sessions it revokes, copied from real
+ * login sessions, and the three paths a revocation takes (the real logout, and two that write
+ * what a logout commits straight into the database).
  */
+
+/**
+ * `logout`: POST /auth/logout; `outbox`: the logout's transaction, written by the bench, one
+ * per session; `batch`: the same, every session due since the last 2 ms tick in one.
+ */
+export type RevocationPath = 'logout' | 'outbox' | 'batch';
 
 /** One revocation of the run: its session, its access token, and what happened to it. */
 export interface Revocation {
@@ -79,4 +87,75 @@ export async function writeOutbox(pool: Pool, group: Revocation[]): Promise<void
   } finally {
     client.release();
   }
+}
+
+const REVOCATION_PATH =
+  'POST /auth/logout with the session’s access token, as a client logs out: auth-service’s own ' +
+  'guard verifies the token, then one transaction ends the session (UPDATE sessions, INSERT into ' +
+  'the revocation outbox, pg_notify, the audit event), and the relay appends the signed entry to ' +
+  'the Redis stream. The sessions are rows copied in SQL from real login sessions and their ' +
+  'access tokens are minted with auth-service’s signing key in its format: at ~146 logins/s ' +
+  '(argon2id) the 1,000 sessions a second this needs could not be made by logging in.';
+
+const OUTBOX_PATH =
+  'The logout’s transaction written by the bench straight into auth-service’s database, as ' +
+  'auth-service writes it (sessions-service revokeIds and revocation-outbox sessionsRevoked: ' +
+  'UPDATE sessions, INSERT into revocation_events, pg_notify, one transaction per session), ' +
+  'without the HTTP request, the token check and the audit row; auth-service’s own relay then ' +
+  'drains the outbox to the signed stream. It measures relay, stream and guards at a rate the ' +
+  'HTTP logout cannot reach on this machine. Sessions and tokens as for the logout run.';
+
+const BATCH_PATH =
+  'As the previous run, but every session that fell due since the last tick of the load ' +
+  'loop (2 ms; a few at 1,000/s) revoked in one transaction, as auth-service revokes several ' +
+  'sessions at once (logout-all, a password change, an admin revocation: one UPDATE, one ' +
+  'outbox INSERT of one row per session, one pg_notify). Fewer commits for PostgreSQL; every ' +
+  'session still gets its own event, and its delay is measured from its transaction’s commit.';
+
+/** What the report says of each path. */
+export const PATH_DESCRIPTIONS: Record<RevocationPath, string> = {
+  logout: REVOCATION_PATH,
+  outbox: OUTBOX_PATH,
+  batch: BATCH_PATH,
+};
+
+/** Revokes one group of sessions along `path`; resolves to the HTTP status (204 when done). */
+export function revoker(
+  path: RevocationPath,
+  agent: http.Agent,
+  authUrl: URL,
+  pool: Pool,
+): (group: Revocation[]) => Promise<number> {
+  return (group) =>
+    path === 'logout'
+      ? logout(agent, authUrl, group[0].token)
+      : writeOutbox(pool, group).then(
+          () => 204,
+          () => 0,
+        );
+}
+
+function logout(agent: http.Agent, url: URL, token: string): Promise<number> {
+  return new Promise((resolve) => {
+    const request = http.request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/auth/logout',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': '2',
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    request.on('error', () => resolve(0));
+    request.end('{}');
+  });
 }

@@ -10,8 +10,8 @@ import { mapLimit } from '../util/pool';
 import { percentile } from '../util/stats';
 import { Poller } from './poller';
 import { STREAM_ROW } from './propagation';
-import { copySessions, writeOutbox } from './scale-revocation-writes';
-import type { Revocation } from './scale-revocation-writes';
+import { PATH_DESCRIPTIONS, copySessions, revoker } from './scale-revocation-writes';
+import type { Revocation, RevocationPath } from './scale-revocation-writes';
 import { StreamObserver } from './stream-observer';
 
 /** The route each downstream service answers with the caller's identity (as propagation.ts). */
@@ -28,35 +28,9 @@ export interface SustainedSettings {
   connections: number;
   /** One revocation in this many is polled at every guard until refused. */
   pollEvery: number;
-  /**
-   * `logout`: POST /auth/logout; `outbox`: the logout's transaction, written by the bench, one
-   * per session; `batch`: the same, every session due since the last 2 ms tick in one.
-   */
-  path: 'logout' | 'outbox' | 'batch';
+  /** How each revocation is made (see RevocationPath). */
+  path: RevocationPath;
 }
-
-export const REVOCATION_PATH =
-  'POST /auth/logout with the session’s access token, as a client logs out: auth-service’s own ' +
-  'guard verifies the token, then one transaction ends the session (UPDATE sessions, INSERT into ' +
-  'the revocation outbox, pg_notify, the audit event), and the relay appends the signed entry to ' +
-  'the Redis stream. The sessions are rows copied in SQL from real login sessions and their ' +
-  'access tokens are minted with auth-service’s signing key in its format: at ~146 logins/s ' +
-  '(argon2id) the 1,000 sessions a second this needs could not be made by logging in.';
-
-export const OUTBOX_PATH =
-  'The logout’s transaction written by the bench straight into auth-service’s database, as ' +
-  'auth-service writes it (sessions-service revokeIds and revocation-outbox sessionsRevoked: ' +
-  'UPDATE sessions, INSERT into revocation_events, pg_notify, one transaction per session), ' +
-  'without the HTTP request, the token check and the audit row; auth-service’s own relay then ' +
-  'drains the outbox to the signed stream. It measures relay, stream and guards at a rate the ' +
-  'HTTP logout cannot reach on this machine. Sessions and tokens as for the logout run.';
-
-export const BATCH_PATH =
-  'As the previous run, but every session that fell due since the last tick of the load ' +
-  'loop (2 ms; a few at 1,000/s) revoked in one transaction, as auth-service revokes several ' +
-  'sessions at once (logout-all, a password change, an admin revocation: one UPDATE, one ' +
-  'outbox INSERT of one row per session, one pg_notify). Fewer commits for PostgreSQL; every ' +
-  'session still gets its own event, and its delay is measured from its transaction’s commit.';
 
 /**
  * Revocations at a steady rate through auth-service's real logout, for `durationSec`: an
@@ -113,13 +87,7 @@ export async function runSustainedRevocations(
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
   const authUrl = new URL(stack.auth.url);
   const pool = new Pool({ connectionString: stack.authDatabaseUrl, max: options.connections });
-  const revoke = (group: Revocation[]) =>
-    options.path === 'logout'
-      ? logout(agent, authUrl, group[0].token)
-      : writeOutbox(pool, group).then(
-          () => 204,
-          () => 0,
-        );
+  const revoke = revoker(options.path, agent, authUrl, pool);
   await sleep(200);
 
   const pids = [stack.auth.pid, ...guards.map((g) => g.pid)];
@@ -239,12 +207,7 @@ export async function runSustainedRevocations(
     lost,
   });
   return {
-    path:
-      options.path === 'logout'
-        ? REVOCATION_PATH
-        : options.path === 'outbox'
-          ? OUTBOX_PATH
-          : BATCH_PATH,
+    path: PATH_DESCRIPTIONS[options.path],
     targetPerSec: options.ratePerSec,
     durationSec: options.durationSec,
     connections: options.connections,
@@ -275,29 +238,4 @@ export async function runSustainedRevocations(
       otherPct: Math.max(0, pct(machine - authCpu - guardsCpu - loadgenCpu)),
     },
   };
-}
-
-function logout(agent: http.Agent, url: URL, token: string): Promise<number> {
-  return new Promise((resolve) => {
-    const request = http.request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        method: 'POST',
-        path: '/auth/logout',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          'content-length': '2',
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-      },
-    );
-    request.on('error', () => resolve(0));
-    request.end('{}');
-  });
 }
