@@ -47,14 +47,8 @@ export interface ReadToken {
  * Cheap checks before any cryptography: size, shape, and a header that names ES256,
  * `at+jwt` and a kid. Everything an attacker controls in the header is rejected unless it
  * is exactly what we issue, so no header value can steer key selection or the algorithm.
- */
-export function inspectToken(token: string, maxLength: number): TokenHeader {
-  return readToken(token, maxLength).header;
-}
-
-/**
- * inspectToken's checks, keeping what they decoded: the payload's bytes are checked as
- * strict UTF-8 here and the resulting text is handed on, so nothing decodes it a second time.
+ * What the checks decoded is kept: the payload's bytes are checked as strict UTF-8 here and
+ * the resulting text is handed on, so nothing decodes it a second time.
  */
 export function readToken(token: string, maxLength: number): ReadToken {
   if (token.length > maxLength) throw authError('invalid_token', 'token too long');
