@@ -1,4 +1,5 @@
 import type { Stack } from '../env/stack';
+import { strategyRoute } from './target';
 import type { Target } from './target';
 
 /**
@@ -8,15 +9,8 @@ import type { Target } from './target';
  * from the locally served JWKS); better-auth gets the cookies its own sign-in set.
  */
 export function peerTargets(stack: Stack): Target[] {
-  const s = stack.strategies;
-  const route = (id: string, label: string, tokens: readonly string[]) => ({
-    id,
-    label,
-    url: `${s.url}/bench/${id}`,
-    tokens,
-    pid: s.pid,
-    counted: true,
-  });
+  const route = (id: string, label: string, tokens: readonly string[]) =>
+    strategyRoute(stack.strategies, id, label, tokens);
   const { betterAuth } = stack.peers;
   return [
     route(

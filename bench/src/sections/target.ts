@@ -14,3 +14,13 @@ export interface Target {
   /** Credentials that expire during a run (better-auth's cookie cache): fresh ones before each. */
   renew?: () => Promise<readonly string[]>;
 }
+
+/** A route of the strategies server (`/bench/<id>`), counted. */
+export function strategyRoute(
+  server: { url: string; pid: number },
+  id: string,
+  label: string,
+  tokens: readonly string[],
+): Target {
+  return { id, label, url: `${server.url}/bench/${id}`, tokens, pid: server.pid, counted: true };
+}

@@ -1,4 +1,5 @@
 import type { Stack } from '../env/stack';
+import { strategyRoute } from './target';
 import type { Target } from './target';
 import { peerTargets } from './peer-targets';
 
@@ -10,15 +11,8 @@ export type { Target };
  */
 export function strategyTargets(stack: Stack): Target[] {
   const hybrid = stack.sessions.map((s) => s.accessToken);
-  const s = stack.strategies;
-  const route = (id: string, label: string, tokens: readonly string[]): Target => ({
-    id,
-    label,
-    url: `${s.url}/bench/${id}`,
-    tokens,
-    pid: s.pid,
-    counted: true,
-  });
+  const route = (id: string, label: string, tokens: readonly string[]) =>
+    strategyRoute(stack.strategies, id, label, tokens);
   return [
     {
       id: 'raw',
